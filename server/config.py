@@ -1,0 +1,69 @@
+"""Configuration: defaults, then the environment, then what the caller passes (tests).
+
+Nothing reads the environment at import time; `create_app` calls `load_config` once.
+
+Environment variables:
+- `REDIS_URL`: the store and queue (default redis://127.0.0.1:6379/0).
+- `VISAGE_ADMIN_TOKEN`: the operator's bearer token for /admin/v1 (`visage up` sets it).
+- `VISAGE_PUBLIC_URL`: the base URL shown as every deployment's endpoint (default: the request's).
+- `VISAGE_URL_ALLOWLIST`: comma-separated hosts or CIDR networks that image URLs may reach even
+  though they are loopback or private (for local testing), e.g. `127.0.0.1/32,localhost`.
+- `VISAGE_RATE_LIMITS`: `off`, or per-SKU `calls/seconds` like `F0=20/60,S0=10/1`.
+- `VISAGE_SIGNUP_RATE_LIMIT`: `off` or `calls/seconds` per client address.
+- `VISAGE_TRUST_PROXY`: `1` to take the client address from X-Forwarded-For (behind a proxy).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from server import defaults
+
+
+def parse_rate(text: str) -> tuple[int, int]:
+    calls, _, seconds = text.strip().partition("/")
+    rate = (int(calls), int(seconds or "1"))
+    if rate[0] < 1 or rate[1] < 1:
+        raise ValueError(f"a rate needs positive calls and seconds, not {text!r}")
+    return rate
+
+
+def parse_rate_limits(text: str) -> dict[str, tuple[int, int]] | None:
+    if text.strip().lower() in ("off", "none", ""):
+        return None
+    limits = dict(defaults.RATE_LIMITS)
+    for part in text.split(","):
+        sku, _, rate = part.partition("=")
+        limits[sku.strip().upper()] = parse_rate(rate)
+    return limits
+
+
+def parse_list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    env = os.environ
+    config: dict[str, Any] = {
+        "REDIS_URL": env.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "ADMIN_TOKEN": env.get("VISAGE_ADMIN_TOKEN", ""),
+        "PUBLIC_URL": env.get("VISAGE_PUBLIC_URL", ""),
+        "URL_ALLOWLIST": parse_list(env.get("VISAGE_URL_ALLOWLIST", "")),
+        "RATE_LIMITS": parse_rate_limits(env.get("VISAGE_RATE_LIMITS", ",".join(
+            f"{sku}={calls}/{seconds}" for sku, (calls, seconds) in defaults.RATE_LIMITS.items()))),
+        "SIGNUP_RATE_LIMIT": (
+            None if env.get("VISAGE_SIGNUP_RATE_LIMIT", "").lower() == "off"
+            else parse_rate(env["VISAGE_SIGNUP_RATE_LIMIT"]) if env.get("VISAGE_SIGNUP_RATE_LIMIT")
+            else defaults.SIGNUP_RATE_LIMIT
+        ),
+        "TRUST_PROXY": env.get("VISAGE_TRUST_PROXY", "") in ("1", "true", "yes"),
+        "MAX_CONTENT_LENGTH": defaults.MAX_IMAGE_BYTES + 64 * 1024,
+    }
+    if overrides:
+        config.update(overrides)
+    from server.vision.fetch import parse_allowlist
+
+    parse_allowlist(config["URL_ALLOWLIST"])  # a typo should stop start-up, not fail every fetch later
+    return config

@@ -1,0 +1,80 @@
+"""Tunables and limits, each with the reason for its value.
+
+Azure's documented limits are quoted from ../shared/reference/azure-face-api.md; the others are
+Visage's own choices.
+"""
+
+API_VERSIONS = ("v1.0", "v1.1-preview.1", "v1.2-preview.1", "v1.2")
+"""Data-plane API versions served under /face/{apiVersion}. The official azure-ai-vision-face
+1.0.0b2 client defaults to v1.2-preview.1; azure-cognitiveservices-vision-face uses v1.0."""
+
+MIN_IMAGE_BYTES = 1024
+"""Azure: "The allowed image file size is from 1KB to 6MB"."""
+
+MAX_IMAGE_BYTES = 6 * 1024 * 1024
+"""Azure's upper image size."""
+
+MAX_IMAGE_PIXELS = 40_000_000
+"""Largest decoded image accepted (width x height), checked from the header before decoding.
+Azure states no pixel limit; a 6 MB PNG can claim billions of pixels (a decompression bomb), and
+40 MP covers any phone or DSLR photo while capping a decode at about 120 MB of RGB."""
+
+MIN_IMAGE_SIDE = 36
+"""Images smaller than the smallest detectable face on either side can hold no face; Azure's
+smallest detectable face is 36 x 36 pixels."""
+
+MAX_FACES_RETURNED = 100
+"""Azure returns up to 100 faces an image, largest first."""
+
+DETECTION_WORKING_SIDE = 1024
+"""detection_01 looks for faces on a copy whose long side is at most this many
+pixels (faces are then encoded from the full image). On a 1920x1080 photo this finds faces of
+about 75 pixels and larger, at a quarter of the cost of scanning the full image."""
+
+DETECTION_CNN_WORKING_SIDE = 768
+"""detection_02 runs dlib's CNN (MMOD) detector, which finds side and blurry faces HOG misses but
+costs about a second per 640 x 480 pixels on one core: it works on a smaller copy."""
+
+DETECTION_FINE_WORKING_SIDE = 2048
+"""detection_03 scans a copy up to this long side: it finds faces down to about 40 pixels on a
+1080p photo (Azure's 36-pixel promise), at about four times the cost of detection_01."""
+
+FACE_ID_TTL_DEFAULT = 86_400
+"""Azure: faceIds "expire 24 hours after the detection call" unless faceIdTimeToLive says less."""
+
+FACE_ID_TTL_MIN = 60
+FACE_ID_TTL_MAX = 86_400
+
+FETCH_CONNECT_TIMEOUT = 5.0
+"""Seconds to connect to an image URL's host."""
+
+FETCH_TOTAL_TIMEOUT = 15.0
+"""Seconds for the whole download of an image URL, redirects included: a slow server cannot hold
+an API worker longer than this."""
+
+FETCH_MAX_REDIRECTS = 5
+"""Redirects followed for an image URL, each re-checked against the address rules."""
+
+API_KEY_BYTES = 32
+"""Random bytes in a deployment key (256 bits; shown as 64 hex characters like Azure's keys)."""
+
+TOKEN_BYTES = 32
+"""Random bytes in management and admin tokens and in email verification links."""
+
+RATE_LIMITS = {"F0": (20, 60), "S0": (10, 1)}
+"""Calls allowed per window of seconds, per deployment: Azure's F0 has 20 transactions a minute
+and S0 10 a second. Exceeding them answers 429 with Retry-After."""
+
+SIGNUP_RATE_LIMIT = (30, 3600)
+"""Signups allowed per client address per hour: enough for a team trying things out, too few to
+mint accounts in bulk."""
+
+MAX_JSON_BODY_BYTES = 1024 * 1024
+"""JSON request bodies larger than this are refused before they are parsed."""
+
+MAX_DEPLOYMENTS_PER_TENANT = 20
+"""Azure allows 10 S0 resources and one F0 per region; Visage keeps a flat cap per tenant."""
+
+WORKER_HEARTBEAT_FRESH_SECONDS = 90
+"""/healthz counts a worker as answering when its last heartbeat is this recent (RQ beats about
+every 30 seconds while idle)."""

@@ -1,0 +1,1 @@
+"""The rules of Visage: pure Python, no Flask, no Redis, testable in milliseconds."""

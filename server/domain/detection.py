@@ -1,0 +1,161 @@
+"""Detection options and Azure's rules on them: models, attributes, landmarks.
+
+The checks run in Azure's order: a name Azure does not know is a BadArgument; a retired sensitive
+attribute is a 403 UnsupportedFeature for every tenant; then the detection model's own limits; then
+what Visage can compute honestly from pixels and landmarks (never an invented value).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+
+from server import defaults
+from server.errors import BadArgument, UnsupportedFeature
+
+
+class DetectionModel(enum.StrEnum):
+    DETECTION_01 = "detection_01"
+    DETECTION_02 = "detection_02"
+    DETECTION_03 = "detection_03"
+
+
+class RecognitionModel(enum.StrEnum):
+    RECOGNITION_01 = "recognition_01"
+    RECOGNITION_02 = "recognition_02"
+    RECOGNITION_03 = "recognition_03"
+    RECOGNITION_04 = "recognition_04"
+
+
+class FaceAttribute(enum.StrEnum):
+    HEAD_POSE = "headPose"
+    GLASSES = "glasses"
+    OCCLUSION = "occlusion"
+    ACCESSORIES = "accessories"
+    BLUR = "blur"
+    EXPOSURE = "exposure"
+    NOISE = "noise"
+    MASK = "mask"
+    QUALITY_FOR_RECOGNITION = "qualityForRecognition"
+
+
+RETIRED_ATTRIBUTES = ("age", "gender", "emotion", "smile", "facialHair", "hair", "makeup")
+"""Sensitive attributes Microsoft retired in 2022 (emotion, gender) or limited (age, smile,
+facial hair, hair, makeup): refused for everyone."""
+
+RETIRED_MESSAGE = (
+    "Return Attributes (emotion, gender, age, smile, facial hair, hair and makeup) have been "
+    "deprecated and are no longer supported."
+)
+
+ATTRIBUTES_BY_DETECTION_MODEL: dict[DetectionModel, frozenset[FaceAttribute]] = {
+    DetectionModel.DETECTION_01: frozenset({
+        FaceAttribute.ACCESSORIES, FaceAttribute.BLUR, FaceAttribute.EXPOSURE, FaceAttribute.GLASSES,
+        FaceAttribute.HEAD_POSE, FaceAttribute.NOISE, FaceAttribute.OCCLUSION,
+        FaceAttribute.QUALITY_FOR_RECOGNITION,
+    }),
+    DetectionModel.DETECTION_02: frozenset(),
+    DetectionModel.DETECTION_03: frozenset({
+        FaceAttribute.BLUR, FaceAttribute.EXPOSURE, FaceAttribute.GLASSES, FaceAttribute.HEAD_POSE,
+        FaceAttribute.MASK, FaceAttribute.OCCLUSION, FaceAttribute.QUALITY_FOR_RECOGNITION,
+    }),
+}
+"""Azure's table of attributes per detection model (how-to/specify-detection-model, 2024-06)."""
+
+QUALITY_RECOGNITION_MODELS = frozenset({RecognitionModel.RECOGNITION_03, RecognitionModel.RECOGNITION_04})
+"""qualityForRecognition "is only available when using recognition models recognition_03 or
+recognition_04"."""
+
+COMPUTED_ATTRIBUTES = frozenset({
+    FaceAttribute.HEAD_POSE, FaceAttribute.BLUR, FaceAttribute.EXPOSURE, FaceAttribute.NOISE,
+    FaceAttribute.QUALITY_FOR_RECOGNITION,
+})
+"""What Visage computes from pixels and landmarks. Glasses, occlusion, accessories and masks
+need trained classifiers Visage does not ship, so they are refused rather than guessed."""
+
+_BY_LOWER_NAME = {attribute.value.lower(): attribute for attribute in FaceAttribute}
+_RETIRED_LOWER = {name.lower() for name in RETIRED_ATTRIBUTES}
+
+
+@dataclasses.dataclass(frozen=True)
+class DetectOptions:
+    detection_model: DetectionModel = DetectionModel.DETECTION_01
+    recognition_model: RecognitionModel = RecognitionModel.RECOGNITION_01
+    return_face_id: bool = True
+    return_landmarks: bool = False
+    return_recognition_model: bool = False
+    attributes: tuple[FaceAttribute, ...] = ()
+    face_id_ttl: int = defaults.FACE_ID_TTL_DEFAULT
+
+
+def parse_detection_model(text: str | None) -> DetectionModel:
+    if text is None or text == "":
+        return DetectionModel.DETECTION_01
+    try:
+        return DetectionModel(text.lower())
+    except ValueError:
+        raise BadArgument("'detectionModel' is invalid.") from None
+
+
+def parse_recognition_model(text: str | None) -> RecognitionModel:
+    if text is None or text == "":
+        return RecognitionModel.RECOGNITION_01
+    try:
+        return RecognitionModel(text.lower())
+    except ValueError:
+        raise BadArgument("'recognitionModel' is invalid.") from None
+
+
+def parse_attributes(text: str | None) -> tuple[FaceAttribute, ...]:
+    """The CSV of returnFaceAttributes, case-insensitive as Azure is; blanks and spaces are errors."""
+    if text is None or text == "":
+        return ()
+    names = text.split(",")
+    if any(name.lower() not in _BY_LOWER_NAME and name.lower() not in _RETIRED_LOWER for name in names):
+        raise BadArgument("Invalid argument returnFaceAttributes.")
+    if any(name.lower() in _RETIRED_LOWER for name in names):
+        raise UnsupportedFeature(RETIRED_MESSAGE)
+    unique: dict[FaceAttribute, None] = {}
+    for name in names:
+        unique[_BY_LOWER_NAME[name.lower()]] = None
+    return tuple(unique)
+
+
+def check_face_id_ttl(ttl: int) -> int:
+    if not defaults.FACE_ID_TTL_MIN <= ttl <= defaults.FACE_ID_TTL_MAX:
+        raise BadArgument(
+            f"'faceIdTimeToLive' is invalid. It must be between {defaults.FACE_ID_TTL_MIN} and "
+            f"{defaults.FACE_ID_TTL_MAX} seconds."
+        )
+    return ttl
+
+
+def check_options(options: DetectOptions) -> DetectOptions:
+    """Azure's per-model rules, then Visage's honesty rule."""
+    model = options.detection_model
+    if model is DetectionModel.DETECTION_02:
+        if options.attributes:
+            raise BadArgument("'returnFaceAttributes' is not supported by detection_02.")
+        if options.return_landmarks:
+            raise BadArgument("'returnLandmarks' is not supported by detection_02.")
+    supported = ATTRIBUTES_BY_DETECTION_MODEL[model]
+    if any(attribute not in supported for attribute in options.attributes):
+        listed = ",".join(sorted(attribute.value.lower() for attribute in supported))
+        raise BadArgument(f"Only face attributes '{listed}' are supported by {model.value}.")
+    if (
+        FaceAttribute.QUALITY_FOR_RECOGNITION in options.attributes
+        and options.recognition_model not in QUALITY_RECOGNITION_MODELS
+    ):
+        raise BadArgument(
+            "'qualityForRecognition' is only supported with recognitionModel recognition_03 or "
+            "recognition_04."
+        )
+    for attribute in options.attributes:
+        if attribute not in COMPUTED_ATTRIBUTES:
+            computed = ", ".join(a.value for a in FaceAttribute if a in COMPUTED_ATTRIBUTES)
+            raise BadArgument(
+                f"Face attribute '{attribute.value}' is not available in Visage: it needs a trained "
+                f"classifier that Visage does not ship, and Visage does not invent values. "
+                f"Attributes computed from pixels and landmarks: {computed}."
+            )
+    return options

@@ -1,0 +1,114 @@
+"""Errors with an Azure code and message, and the one handler that serializes them.
+
+Domain code raises `VisageError` subclasses that know their code, message and kind of failure but
+nothing of HTTP; `server.api.envelope` is the one place that turns them into the wire envelope.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+
+class Kind(enum.Enum):
+    """What went wrong, in words the HTTP layer maps to a status."""
+
+    INVALID = 400
+    UNAUTHENTICATED = 401
+    FORBIDDEN = 403
+    NOT_FOUND = 404
+    NOT_ALLOWED = 405
+    CONFLICT = 409
+    TOO_LARGE = 413
+    UNSUPPORTED_MEDIA = 415
+    RATE_LIMITED = 429
+    INTERNAL = 500
+    UNAVAILABLE = 503
+
+
+class VisageError(Exception):
+    code = "BadArgument"
+    message = "Request body is invalid."
+    kind = Kind.INVALID
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        kind: Kind | None = None,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.message = message or self.message
+        self.code = code or self.code
+        self.kind = kind or self.kind
+        self.details = details or {}
+        self.headers = headers or {}
+        super().__init__(self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, **self.details}}
+
+
+class BadArgument(VisageError):
+    code = "BadArgument"
+
+
+class InvalidImage(VisageError):
+    code = "InvalidImage"
+    message = "Decoding error, image format unsupported."
+
+
+class InvalidImageSize(VisageError):
+    code = "InvalidImageSize"
+
+
+class InvalidURL(VisageError):
+    code = "InvalidURL"
+    message = "Invalid image URL."
+
+
+class Unauthenticated(VisageError):
+    code = "401"
+    kind = Kind.UNAUTHENTICATED
+    message = (
+        "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a "
+        "valid key for an active subscription and use a correct regional API endpoint for your resource."
+    )
+
+
+class Forbidden(VisageError):
+    code = "Forbidden"
+    kind = Kind.FORBIDDEN
+
+
+class UnsupportedFeature(Forbidden):
+    code = "UnsupportedFeature"
+
+
+class NotFound(VisageError):
+    code = "NotFound"
+    kind = Kind.NOT_FOUND
+    message = "Resource not found."
+
+
+class Conflict(VisageError):
+    code = "Conflict"
+    kind = Kind.CONFLICT
+
+
+class RateLimited(VisageError):
+    code = "429"
+    kind = Kind.RATE_LIMITED
+
+    def __init__(self, retry_after: int, message: str | None = None) -> None:
+        super().__init__(
+            message or f"Rate limit is exceeded. Try again in {retry_after} seconds.",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+class ServiceUnavailable(VisageError):
+    code = "ServiceUnavailable"
+    kind = Kind.UNAVAILABLE
