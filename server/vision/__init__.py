@@ -1,0 +1,1 @@
+"""Pixels to faces: decoding, detection, landmarks, embeddings and attributes (dlib + OpenCV)."""
