@@ -1,0 +1,1 @@
+"""RQ workers: thin job functions that call the domain, and the worker entry point."""
