@@ -1,0 +1,53 @@
+"""The `visage` command: `visage up`, `visage worker`, and operator tools."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_PORT = 8080
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("VISAGE_DATA_DIR", Path.home() / ".visage"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="visage", description="A local, Azure-Face-compatible face API.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    up = commands.add_parser("up", help="run the API, the workers and (unless REDIS_URL is set) Redis")
+    up.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    up.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    up.add_argument("--data-dir", type=Path, default=None,
+                    help="where Redis data and the admin token live (default $VISAGE_DATA_DIR or ~/.visage)")
+    up.add_argument("--workers", type=int, default=2, help="RQ worker processes (default 2)")
+    up.add_argument("--api-processes", type=int, default=None,
+                    help="gunicorn worker processes (default: one per CPU core, at most 4)")
+
+    commands.add_parser("worker", help="run one RQ worker against REDIS_URL")
+
+    args = parser.parse_args(argv)
+    if args.command == "up":
+        from server.up import Options, run
+
+        return run(Options(
+            host=args.host,
+            port=args.port,
+            data_dir=(args.data_dir or default_data_dir()).expanduser().resolve(),
+            workers=max(1, args.workers),
+            api_processes=args.api_processes or min(4, os.cpu_count() or 1),
+        ))
+    if args.command == "worker":
+        from workers.main import main as worker_main
+
+        worker_main()
+        return 0
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

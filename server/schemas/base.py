@@ -1,0 +1,40 @@
+"""The one seam for marshmallow customisation.
+
+Azure's service matches JSON property and query parameter names without regard to case (the
+official SDKs send camelCase, older samples other casings), so data-plane schemas map each
+incoming name to its declared spelling before loading. Unknown names are ignored, as Azure does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import EXCLUDE, RAISE, Schema, pre_load
+
+
+class WireSchema(Schema):
+    """Data-plane input: case-insensitive names, unknown ones ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def _canonical_names(self, data: Any, **_: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        spelled = [str(field.data_key or name) for name, field in self.fields.items()]
+        declared = {name.lower(): name for name in spelled}
+        canonical: dict[str, Any] = {}
+        for key, value in data.items():
+            name = declared.get(str(key).lower(), str(key))
+            if name not in canonical:
+                canonical[name] = value
+        return canonical
+
+
+class StrictSchema(Schema):
+    """Management and signup input: exact names, unknown ones refused (typos are caught)."""
+
+    class Meta:
+        unknown = RAISE

@@ -1,0 +1,63 @@
+"""The signup form, for JSON and the web page alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, fields, post_load, pre_load, validate
+
+from server.domain.tenants import CustomerType, is_country_code
+from server.domain.use_cases import use_case_ids
+from server.schemas.base import StrictSchema
+
+CUSTOMER_TYPES = [member.value for member in CustomerType]
+
+
+def _country(value: str) -> None:
+    if not is_country_code(value):
+        raise ValidationError(f"'{value}' is not an ISO 3166-1 alpha-2 country code (for example US, GB, DE).")
+
+
+def _use_case(value: str) -> None:
+    if value not in use_case_ids():
+        raise ValidationError(f"Unknown use case '{value}'. Use any of: {', '.join(use_case_ids())}.")
+
+
+class SignupSchema(StrictSchema):
+    organization = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=254),
+                         error_messages={"invalid": "Not a valid email address."})
+    customer_type = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            CUSTOMER_TYPES, error=f"Unknown customer type. Use one of: {', '.join(CUSTOMER_TYPES)}."
+        ),
+    )
+    country = fields.String(required=True, validate=_country)
+    use_cases = fields.List(fields.String(validate=_use_case), required=True,
+                            validate=validate.Length(min=1, error="Declare at least one intended use case."))
+    accept_terms = fields.Boolean(required=True)
+
+    @pre_load
+    def _normalise(self, data: Any, **_: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for name in ("organization", "email", "customer_type", "country"):
+            if isinstance(data.get(name), str):
+                data[name] = data[name].strip()
+        if isinstance(data.get("country"), str):
+            data["country"] = data["country"].upper()
+        if isinstance(data.get("customer_type"), str):
+            data["customer_type"] = data["customer_type"].lower()
+        if isinstance(data.get("email"), str):
+            local, _, domain = data["email"].rpartition("@")
+            data["email"] = f"{local}@{domain.lower()}" if local else data["email"]
+        return data
+
+    @post_load
+    def _terms_accepted(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if data["accept_terms"] is not True:
+            raise ValidationError("The terms of use must be accepted to sign up.", field_name="accept_terms")
+        data["use_cases"] = list(dict.fromkeys(data["use_cases"]))
+        return data
