@@ -35,3 +35,12 @@ def purge_prefix(redis: Redis, prefix: str) -> int:
     if batch:
         deleted += int(redis.delete(*batch))
     return deleted
+
+
+def train_collection(deployment_id: str, kind: str, collection_id: str, operation_id: str) -> str:
+    """Build the snapshot of a collection for identify and find-similar."""
+    from server.domain.collections import RULES, CollectionKind
+    from server.services.training import run_training
+
+    rules = RULES[CollectionKind(kind)]
+    return run_training(_connection(), deployment_id, rules, collection_id, operation_id).value

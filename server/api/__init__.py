@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server.api import admin, dataplane, detection, health, management, recognition, signup
+from server.api import admin, collections, dataplane, detection, health, management, recognition, signup
 
 SURFACES = (dataplane, signup, management, admin, health)
-"""Modules that own a blueprint. detection and recognition add routes to the data plane's."""
+"""Modules that own a blueprint."""
 
-_ROUTE_MODULES = (detection, recognition)
+DATA_PLANE_ROUTES = (detection, recognition, collections)
+"""Modules that add their routes to the data plane's blueprint (importing them registers them)."""
 
 
 def register_blueprints(app: Flask) -> None:

@@ -37,7 +37,7 @@ def confidence_from_distance(distance: float) -> float:
 
 def confidences(distances: np.ndarray) -> np.ndarray:
     """The same map over an array of distances, for identify and find-similar."""
-    exponent = np.clip(STEEPNESS * (distances - SAME_PERSON_DISTANCE), -700, 700)
+    exponent = np.clip(STEEPNESS * (np.asarray(distances, dtype=np.float64) - SAME_PERSON_DISTANCE), -700, 700)
     return np.round(1.0 / (1.0 + np.exp(exponent)), 5)
 
 

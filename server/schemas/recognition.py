@@ -1,45 +1,186 @@
-"""Bodies of the recognition calls: verify (and, as they land, identify, findsimilars, group)."""
+"""Bodies of the recognition calls, with Azure's messages for each way they can be wrong.
+
+Fields are read loosely by marshmallow (names case-insensitive, unknown ones ignored) and then
+checked here, in Azure's order and words.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import fields, post_load
 
+from server.domain.collections import RULES, CollectionKind, check_collection_id
+from server.errors import BadArgument
 from server.schemas.base import WireSchema
 
-
-class FaceIdField(fields.String):
-    """A faceId: a UUID, or Azure's "<what> ID is invalid." message."""
-
-    def __init__(self, message: str = "Face ID is invalid.", **kwargs: Any) -> None:
-        super().__init__(error_messages={"invalid": message, "null": message, "required": message}, **kwargs)
-        self.invalid_message = message
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        if not isinstance(value, str):
-            raise ValidationError(self.invalid_message)
-        try:
-            return str(uuid.UUID(value))
-        except ValueError:
-            raise ValidationError(self.invalid_message) from None
+DEFAULT_IDENTIFY_THRESHOLD = 0.5
+"""Azure leaves the default "specified by algorithm"; Visage uses its isIdentical threshold."""
 
 
-class VerifySchema(WireSchema):
-    face_id1 = FaceIdField(data_key="faceId1", load_default=None)
-    face_id2 = FaceIdField(data_key="faceId2", load_default=None)
-    face_id = FaceIdField(data_key="faceId", load_default=None)
-    person_id = FaceIdField("Person ID is invalid.", data_key="personId", load_default=None)
-    person_group_id = fields.String(data_key="personGroupId", load_default=None)
-    large_person_group_id = fields.String(data_key="largePersonGroupId", load_default=None)
+def face_id(value: Any, message: str = "Face ID is invalid.") -> str:
+    if not isinstance(value, str):
+        raise BadArgument(message)
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise BadArgument(message) from None
 
-    @validates_schema
-    def _one_form(self, data: dict[str, Any], **_: Any) -> None:
-        face_to_face = data["face_id1"] is not None or data["face_id2"] is not None
-        if face_to_face:
-            if data["face_id1"] is None or data["face_id2"] is None:
-                raise ValidationError("Face ID is invalid.")
-            return
-        if data["face_id"] is None:
-            raise ValidationError("Face ID is invalid.")
+
+def face_ids(value: Any, low: int, high: int) -> list[str]:
+    if not isinstance(value, list) or not low <= len(value) <= high:
+        raise BadArgument("The length of faceIds is not in a valid range.")
+    return [face_id(item) for item in value]
+
+
+def bounded_int(value: Any, default: int, low: int, high: int, message: str) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise BadArgument(message)
+    return value
+
+
+def collection_id(value: Any, kind: CollectionKind) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadArgument(RULES[kind].invalid_id_message)
+    return check_collection_id(RULES[kind], value)
+
+
+class _Loose(WireSchema):
+    """Every declared field as raw JSON; checks happen in post_load."""
+
+
+@dataclasses.dataclass(frozen=True)
+class VerifyRequest:
+    face_id1: str | None
+    face_id2: str | None
+    face_id: str | None
+    person_id: str | None
+    kind: CollectionKind | None
+    collection_id: str | None
+
+
+class VerifySchema(_Loose):
+    faceId1 = fields.Raw(load_default=None)
+    faceId2 = fields.Raw(load_default=None)
+    faceId = fields.Raw(load_default=None)
+    personId = fields.Raw(load_default=None)
+    personGroupId = fields.Raw(load_default=None)
+    largePersonGroupId = fields.Raw(load_default=None)
+
+    @post_load
+    def _check(self, data: dict[str, Any], **_: Any) -> VerifyRequest:
+        if data["faceId1"] is not None or data["faceId2"] is not None:
+            return VerifyRequest(face_id(data["faceId1"]), face_id(data["faceId2"]), None, None, None, None)
+        probe = face_id(data["faceId"])
+        person = face_id(data["personId"], "Person ID is invalid.")
+        group = collection_id(data["personGroupId"], CollectionKind.PERSON_GROUP)
+        large = collection_id(data["largePersonGroupId"], CollectionKind.LARGE_PERSON_GROUP)
+        if group is not None and large is not None:
+            raise BadArgument("Large person group ID and person group ID are both not null.",
+                              code="PersonGroupIdAndLargePersonGroupIdBothNotNull")
+        if group is None and large is None:
+            raise BadArgument("Large person group ID and person group ID are both null.",
+                              code="PersonGroupIdAndLargePersonGroupIdBothNull")
+        kind = CollectionKind.PERSON_GROUP if group is not None else CollectionKind.LARGE_PERSON_GROUP
+        return VerifyRequest(None, None, probe, person, kind, group or large)
+
+
+@dataclasses.dataclass(frozen=True)
+class IdentifyRequest:
+    face_ids: list[str]
+    kind: CollectionKind
+    collection_id: str
+    max_candidates: int
+    threshold: float
+
+
+class IdentifySchema(_Loose):
+    faceIds = fields.Raw(load_default=None)
+    personGroupId = fields.Raw(load_default=None)
+    largePersonGroupId = fields.Raw(load_default=None)
+    personIds = fields.Raw(load_default=None)
+    dynamicPersonGroupId = fields.Raw(load_default=None)
+    maxNumOfCandidatesReturned = fields.Raw(load_default=None)
+    confidenceThreshold = fields.Raw(load_default=None)
+
+    @post_load
+    def _check(self, data: dict[str, Any], **_: Any) -> IdentifyRequest:
+        ids = face_ids(data["faceIds"], 1, 10)
+        if data["personIds"] is not None or data["dynamicPersonGroupId"] is not None:
+            raise BadArgument("Identification against a PersonDirectory is not available in Visage: "
+                              "use personGroupId or largePersonGroupId.")
+        group = collection_id(data["personGroupId"], CollectionKind.PERSON_GROUP)
+        large = collection_id(data["largePersonGroupId"], CollectionKind.LARGE_PERSON_GROUP)
+        if group is not None and large is not None:
+            raise BadArgument("Large person group ID and person group ID are both not null.",
+                              code="PersonGroupIdAndLargePersonGroupIdBothNotNull")
+        if group is None and large is None:
+            raise BadArgument("Large person group ID and person group ID are both null.",
+                              code="PersonGroupIdAndLargePersonGroupIdBothNull")
+        candidates = bounded_int(data["maxNumOfCandidatesReturned"], 10, 1, 100,
+                                 "The argument maxNumOfCandidatesReturned is not valid.")
+        threshold = data["confidenceThreshold"]
+        if threshold is None:
+            threshold = DEFAULT_IDENTIFY_THRESHOLD
+        elif isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
+            raise BadArgument("The argument confidenceThreshold is not valid.")
+        kind = CollectionKind.PERSON_GROUP if group is not None else CollectionKind.LARGE_PERSON_GROUP
+        return IdentifyRequest(ids, kind, str(group or large), candidates, float(threshold))
+
+
+@dataclasses.dataclass(frozen=True)
+class FindSimilarRequest:
+    face_id: str
+    face_ids: list[str] | None
+    kind: CollectionKind | None
+    collection_id: str | None
+    max_candidates: int
+    match_person: bool
+
+
+class FindSimilarSchema(_Loose):
+    faceId = fields.Raw(load_default=None)
+    faceIds = fields.Raw(load_default=None)
+    faceListId = fields.Raw(load_default=None)
+    largeFaceListId = fields.Raw(load_default=None)
+    maxNumOfCandidatesReturned = fields.Raw(load_default=None)
+    mode = fields.Raw(load_default=None)
+
+    @post_load
+    def _check(self, data: dict[str, Any], **_: Any) -> FindSimilarRequest:
+        probe = face_id(data["faceId"])
+        given = [name for name in ("faceIds", "faceListId", "largeFaceListId") if data[name] is not None]
+        if not given:
+            raise BadArgument("LargeFaceListId, faceListId and faceIds are all null.")
+        if len(given) > 1:
+            raise BadArgument("2 or more of largeFaceListId, faceListId and faceIds are not null.")
+        candidates = bounded_int(data["maxNumOfCandidatesReturned"], 20, 1, 1000,
+                                 "The argument maxNumOfCandidatesReturned is not valid.")
+        mode = data["mode"] if data["mode"] is not None else "matchPerson"
+        if not isinstance(mode, str) or mode.lower() not in ("matchperson", "matchface"):
+            raise BadArgument("Mode is invalid.")
+        match_person = mode.lower() == "matchperson"
+        if data["faceIds"] is not None:
+            return FindSimilarRequest(probe, face_ids(data["faceIds"], 1, 1000), None, None, candidates,
+                                      match_person)
+        if data["faceListId"] is not None:
+            return FindSimilarRequest(probe, None, CollectionKind.FACE_LIST,
+                                      collection_id(data["faceListId"], CollectionKind.FACE_LIST), candidates,
+                                      match_person)
+        return FindSimilarRequest(probe, None, CollectionKind.LARGE_FACE_LIST,
+                                  collection_id(data["largeFaceListId"], CollectionKind.LARGE_FACE_LIST), candidates,
+                                  match_person)
+
+
+class GroupSchema(_Loose):
+    faceIds = fields.Raw(load_default=None)
+
+    @post_load
+    def _check(self, data: dict[str, Any], **_: Any) -> list[str]:
+        return face_ids(data["faceIds"], 2, 1000)

@@ -19,3 +19,10 @@ def text(value: Any) -> str | None:
 def fields(record: Mapping[str, str | bytes]) -> Mapping[Any, Any]:
     """A record as redis-py's hset wants it typed (its stubs accept no narrower mapping)."""
     return record
+
+
+def blob(value: Any) -> bytes:
+    """A binary value as Redis returned it (the client is never set to decode responses)."""
+    if not isinstance(value, bytes):
+        raise TypeError(f"expected bytes from Redis, got {type(value).__name__}")
+    return value

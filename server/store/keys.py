@@ -61,3 +61,57 @@ def email_verification(token_hash: str) -> str:
 
 def audit_stream() -> str:
     return f"{PREFIX}:audit"
+
+
+def collection_index(deployment_id: str, kind: str) -> str:
+    """Sorted set (all scores 0, so ordered by id) of a deployment's collections of one kind."""
+    return f"{deployment_data_prefix(deployment_id)}{kind}-index"
+
+
+def collection_members_total(deployment_id: str, kind: str) -> str:
+    """Persons in all of a deployment's collections of one kind, for Azure's per-resource quota."""
+    return f"{deployment_data_prefix(deployment_id)}{kind}-members"
+
+
+def collection(deployment_id: str, kind: str, collection_id: str) -> str:
+    """A collection's own hash (name, userData, recognitionModel, createdDateTime)."""
+    return f"{deployment_data_prefix(deployment_id)}{kind}:{collection_id}"
+
+
+COLLECTION_PARTS = (
+    "persons",        # hash personId -> JSON {name, userData}
+    "person-order",   # sorted set of personIds, for paging
+    "person-faces",   # hash personId -> comma-separated persistedFaceIds
+    "faces",          # hash persistedFaceId -> JSON {personId?, userData}
+    "face-order",     # sorted set of persistedFaceIds (face lists), for paging
+    "embeddings",     # hash persistedFaceId -> 128 float32
+    "training",       # hash: the latest training run
+    "snapshot",       # hash: the last successful snapshot's version and shape
+    "operations",     # set of the ids of its training operations
+)
+"""Every key a collection owns besides its snapshot's data blocks."""
+
+
+def collection_part(deployment_id: str, kind: str, collection_id: str, part: str) -> str:
+    return f"{collection(deployment_id, kind, collection_id)}:{part}"
+
+
+def snapshot_block(deployment_id: str, kind: str, collection_id: str, version: str, block: str) -> str:
+    """One block of a trained snapshot (matrix chunks, ids), written once, never updated."""
+    return f"{collection(deployment_id, kind, collection_id)}:snapshot:{version}:{block}"
+
+
+def operation(deployment_id: str, operation_id: str) -> str:
+    """A long-running operation (training), kept 48 hours."""
+    return f"{deployment_data_prefix(deployment_id)}operation:{operation_id}"
+
+
+def audit_head() -> str:
+    """Hash: the audit chain's last hash, entry count and last entry id (deleting the tail shows)."""
+    return f"{PREFIX}:audit:head"
+
+
+def audit_by_tenant(tenant_id: str) -> str:
+    """Sorted set of one tenant's audit entry ids, scored by decision time (ms): its own reads, and
+    the recognition cadence. Kept apart from tenant data: the audit outlives a purge."""
+    return f"{PREFIX}:audit:tenant:{tenant_id}"

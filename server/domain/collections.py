@@ -1,0 +1,184 @@
+"""Collections: PersonGroup, LargePersonGroup, FaceList and LargeFaceList.
+
+The four kinds differ only in data (names, error codes and messages, limits, whether they hold
+persons, train, or page), so one table describes them and every layer reads it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+import uuid
+
+from server.domain.deployments import Sku
+from server.errors import BadArgument, Conflict, Forbidden, Kind, NotFound
+
+ID_PATTERN = re.compile(r"^[a-z0-9-_]{1,64}$")
+"""Azure: collection ids are 1 to 64 lower-case letters, digits, '-' or '_'."""
+
+NAME_MAX = 128
+COLLECTION_USER_DATA_MAX = 16_384
+FACE_USER_DATA_MAX = 1_024
+FACES_PER_PERSON = 248
+"""Azure: at most 248 persisted faces per person."""
+
+PAGE_SIZE_MAX = 1000
+"""Azure: `top` is 1 to 1000, default 1000."""
+
+START_MAX = 64
+"""Azure: 'start' "contains no more than 64 characters"."""
+
+
+class CollectionKind(enum.Enum):
+    PERSON_GROUP = "persongroups"
+    LARGE_PERSON_GROUP = "largepersongroups"
+    FACE_LIST = "facelists"
+    LARGE_FACE_LIST = "largefacelists"
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    collections: int
+    members_per_collection: int
+    members_per_deployment: int | None
+
+
+@dataclasses.dataclass(frozen=True)
+class KindRules:
+    kind: CollectionKind
+    id_field: str  # the wire name of its id: personGroupId, largeFaceListId, ...
+    code: str  # PersonGroup, LargeFaceList, ...: prefix of the error codes
+    noun: str  # "Person group", "Large face list", ...: start of the error messages
+    has_persons: bool
+    trainable: bool
+    paged: bool
+    limits: dict[Sku, Limits]
+
+    @property
+    def invalid_id_message(self) -> str:
+        return f"{self.noun} ID is invalid."
+
+    def not_found(self, kind: Kind = Kind.NOT_FOUND) -> NotFound:
+        return NotFound(f"{self.noun} is not found.", code=f"{self.code}NotFound", kind=kind)
+
+    def exists(self) -> Conflict:
+        return Conflict(f"{self.noun} already exists.", code=f"{self.code}Exists")
+
+    def under_training(self) -> Conflict:
+        return Conflict(f"{self.noun} is under training.", code=f"{self.code}TrainingNotFinished")
+
+    def not_trained(self, kind: Kind) -> NotFound:
+        return NotFound(f"{self.noun} not trained.", code=f"{self.code}NotTrained", kind=kind)
+
+
+RULES: dict[CollectionKind, KindRules] = {
+    CollectionKind.PERSON_GROUP: KindRules(
+        CollectionKind.PERSON_GROUP, "personGroupId", "PersonGroup", "Person group",
+        has_persons=True, trainable=True, paged=True,
+        limits={Sku.F0: Limits(1000, 1000, 1000), Sku.S0: Limits(1_000_000, 10_000, 100_000_000)},
+    ),
+    CollectionKind.LARGE_PERSON_GROUP: KindRules(
+        CollectionKind.LARGE_PERSON_GROUP, "largePersonGroupId", "LargePersonGroup", "Large person group",
+        has_persons=True, trainable=True, paged=True,
+        limits={Sku.F0: Limits(1000, 1000, 1000), Sku.S0: Limits(1_000_000, 1_000_000, 1_000_000_000)},
+    ),
+    CollectionKind.FACE_LIST: KindRules(
+        CollectionKind.FACE_LIST, "faceListId", "FaceList", "Face list",
+        has_persons=False, trainable=False, paged=False,
+        limits={Sku.F0: Limits(64, 1000, None), Sku.S0: Limits(64, 1000, None)},
+    ),
+    CollectionKind.LARGE_FACE_LIST: KindRules(
+        CollectionKind.LARGE_FACE_LIST, "largeFaceListId", "LargeFaceList", "Large face list",
+        has_persons=False, trainable=True, paged=True,
+        limits={Sku.F0: Limits(64, 1000, None), Sku.S0: Limits(1_000_000, 1_000_000, None)},
+    ),
+}
+"""Azure's quotas per SKU (identity-quotas-limits): collections per resource, members (persons or
+faces) per collection, and persons per resource where Azure counts them."""
+
+
+class PersonNotFound(NotFound):
+    code = "PersonNotFound"
+    message = "Person is not found."
+
+
+class PersistedFaceNotFound(NotFound):
+    code = "PersistedFaceNotFound"
+    message = "Persisted face is not found."
+
+
+class QuotaExceeded(Forbidden):
+    code = "QuotaExceeded"
+
+
+def check_collection_id(rules: KindRules, collection_id: str) -> str:
+    if not ID_PATTERN.fullmatch(collection_id):
+        raise BadArgument(rules.invalid_id_message)
+    return collection_id
+
+
+def check_person_id(person_id: str) -> str:
+    """Person ids are UUIDs; anything else is a person that cannot exist."""
+    try:
+        return str(uuid.UUID(person_id))
+    except ValueError:
+        raise PersonNotFound("Person ID is invalid.") from None
+
+
+def check_persisted_face_id(face_id: str) -> str:
+    try:
+        return str(uuid.UUID(face_id))
+    except ValueError:
+        raise PersistedFaceNotFound("Persisted face ID is invalid.") from None
+
+
+def check_name(name: object, *, required: bool) -> str | None:
+    if name is None and not required:
+        return None
+    if not isinstance(name, str) or name == "":
+        raise BadArgument("'name' is empty.")
+    if len(name) > NAME_MAX:
+        raise BadArgument("'name' is too long.")
+    return name
+
+
+def check_user_data(user_data: object, limit: int = COLLECTION_USER_DATA_MAX) -> str | None:
+    if user_data is None:
+        return None
+    if not isinstance(user_data, str):
+        raise BadArgument("'userData' is invalid.")
+    if len(user_data) > limit:
+        raise BadArgument("'userData' is too long.")
+    return user_data
+
+
+def check_page(start: str | None, top: str | None) -> tuple[str | None, int]:
+    if start is not None and len(start) > START_MAX:
+        raise BadArgument("'start' is too long.")
+    if top is None or top == "":
+        return start or None, PAGE_SIZE_MAX
+    try:
+        count = int(top)
+    except ValueError:
+        raise BadArgument("'top' is invalid.") from None
+    if not 1 <= count <= PAGE_SIZE_MAX:
+        raise BadArgument("'top' is invalid.")
+    return start or None, count
+
+
+def parse_target_face(text: str | None, width: int, height: int) -> tuple[int, int, int, int] | None:
+    """`targetFace=left,top,width,height` inside the image, or None when absent."""
+    if text is None or text == "":
+        return None
+    parts = text.split(",")
+    try:
+        left, top, box_width, box_height = (int(part) for part in parts)
+    except ValueError:
+        raise BadArgument("Invalid argument targetFace.") from None
+    if len(parts) != 4:
+        raise BadArgument("Invalid argument targetFace.")
+    if left < 0 or top < 0 or box_width <= 0 or box_height <= 0 or left + box_width > width \
+            or top + box_height > height:
+        raise BadArgument("Argument targetFace out of range.")
+    return left, top, box_width, box_height

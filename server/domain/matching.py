@@ -1,0 +1,92 @@
+"""Vectorised face matching: identify, find-similar and group over float32 embeddings.
+
+Squared distances come from one matrix product, |m|^2 - 2 m.q + |q|^2, with the rows' squared
+norms computed once per snapshot, so a query against a million faces is a single BLAS call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from server.domain import similarity
+
+
+def distances(queries: np.ndarray, matrix: np.ndarray, squared_norms: np.ndarray | None = None) -> np.ndarray:
+    """Euclidean distances, queries x rows."""
+    queries = np.atleast_2d(queries).astype(np.float32)
+    if squared_norms is None:
+        squared_norms = np.einsum("ij,ij->i", matrix, matrix)
+    squared = squared_norms[None, :] - 2.0 * (queries @ matrix.T) + np.einsum("ij,ij->i", queries, queries)[:, None]
+    return np.sqrt(np.maximum(squared, 0.0))
+
+
+@dataclasses.dataclass(frozen=True)
+class Match:
+    index: int
+    confidence: float
+
+
+def top_matches(confidences: np.ndarray, count: int, threshold: float | None) -> list[Match]:
+    """The `count` highest confidences (at least `threshold` when given), best first."""
+    eligible = np.flatnonzero(confidences >= threshold) if threshold is not None else np.arange(len(confidences))
+    if len(eligible) > count:
+        picked = eligible[np.argpartition(-confidences[eligible], count - 1)[:count]]
+    else:
+        picked = eligible
+    ordered = picked[np.argsort(-confidences[picked], kind="stable")]
+    return [Match(int(index), float(confidences[index])) for index in ordered]
+
+
+def identify(queries: np.ndarray, matrix: np.ndarray, squared_norms: np.ndarray, person_starts: np.ndarray,
+             *, max_candidates: int, threshold: float) -> list[list[Match]]:
+    """Per query, the persons whose closest face is most similar (index = person position)."""
+    if matrix.shape[0] == 0:
+        return [[] for _ in range(len(np.atleast_2d(queries)))]
+    per_face = distances(queries, matrix, squared_norms)
+    per_person = np.minimum.reduceat(per_face, person_starts, axis=1)
+    return [top_matches(similarity.confidences(row), max_candidates, threshold) for row in per_person]
+
+
+def find_similar(query: np.ndarray, matrix: np.ndarray, squared_norms: np.ndarray | None, *, max_candidates: int,
+                 match_person: bool) -> list[Match]:
+    """matchPerson keeps only faces judged the same person (confidence >= 0.5); matchFace ranks
+    every face by similarity regardless."""
+    if matrix.shape[0] == 0:
+        return []
+    confidence = similarity.confidences(distances(query, matrix, squared_norms)[0])
+    threshold = similarity.IDENTICAL_CONFIDENCE if match_person else None
+    return top_matches(confidence, max_candidates, threshold)
+
+
+def group(embeddings: np.ndarray, *, threshold: float = similarity.SAME_PERSON_DISTANCE) -> tuple[
+        list[list[int]], list[int]]:
+    """Average-linkage agglomerative clustering: clusters merge while their mean distance is below
+    the same-person threshold. Returns (groups of two or more, largest first; the singletons)."""
+    count = len(embeddings)
+    pairwise = distances(embeddings, embeddings).astype(np.float64)
+    np.fill_diagonal(pairwise, np.inf)
+    sizes = np.ones(count)
+    members: dict[int, list[int]] = {index: [index] for index in range(count)}
+    active = np.ones(count, dtype=bool)
+    while active.sum() > 1:
+        masked = np.where(active[:, None] & active[None, :], pairwise, np.inf)
+        flat = int(np.argmin(masked))
+        first, second = divmod(flat, count)
+        if masked[first, second] >= threshold:
+            break
+        # Lance-Williams update for average linkage: the merged cluster's distance to every other
+        merged = (sizes[first] * pairwise[first] + sizes[second] * pairwise[second]) / (sizes[first] + sizes[second])
+        pairwise[first, :] = merged
+        pairwise[:, first] = merged
+        pairwise[first, first] = np.inf
+        pairwise[second, :] = np.inf
+        pairwise[:, second] = np.inf
+        sizes[first] += sizes[second]
+        members[first].extend(members.pop(second))
+        active[second] = False
+    clusters = [sorted(members[int(index)]) for index in np.flatnonzero(active)]
+    groups = sorted((c for c in clusters if len(c) > 1), key=lambda c: (-len(c), c[0]))
+    messy = sorted(index for c in clusters if len(c) == 1 for index in c)
+    return groups, messy

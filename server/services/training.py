@@ -1,0 +1,137 @@
+"""Training: queue it (train), report it (training status, operations), and run it (in a worker)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+import numpy as np
+from redis import Redis
+from rq import Queue
+
+from server.domain.clock import now
+from server.domain.collections import KindRules
+from server.domain.training import HEARTBEAT_SECONDS, TrainingRun, TrainingStatus
+from server.errors import Kind, NotFound
+from server.services.collections import Scope, get_collection
+from server.store.collections import CollectionStore
+from server.store.snapshots import SnapshotStore
+from server.store.training import TrainingStore
+
+log = logging.getLogger(__name__)
+
+TRAINING_JOB = "workers.jobs.train_collection"
+TRAINING_JOB_TIMEOUT = 3600
+"""Azure: training a million-face collection may take "up to half an hour"."""
+
+
+class OperationNotFound(NotFound):
+    code = "OperationNotFound"
+    message = "Operation is not found."
+
+
+def _training_store(scope: Scope) -> TrainingStore:
+    return TrainingStore(scope.redis, scope.deployment_id, scope.rules.kind.value)
+
+
+def train(scope: Scope, collection_id: str, queue: Queue) -> str:
+    """Queue a training run; 409 ...TrainingNotFinished while one is in progress."""
+    get_collection(scope, collection_id)
+    moment = now()
+    run = TrainingRun(operation_id=str(uuid.uuid4()), status=TrainingStatus.NOT_STARTED, created=moment,
+                      last_action=moment, heartbeat=moment)
+    if not _training_store(scope).start(collection_id, run, moment):
+        get_collection(scope, collection_id)  # deleted meanwhile: 404, else it is training
+        raise scope.rules.under_training()
+    queue.enqueue(TRAINING_JOB, scope.deployment_id, scope.rules.kind.value, collection_id, run.operation_id,
+                  job_timeout=TRAINING_JOB_TIMEOUT, result_ttl=3600, failure_ttl=86400)
+    return run.operation_id
+
+
+def training_status(scope: Scope, collection_id: str) -> TrainingRun:
+    get_collection(scope, collection_id)
+    run = _training_store(scope).latest(collection_id)
+    if run is None:
+        raise scope.rules.not_trained(Kind.NOT_FOUND)
+    return run.as_of(now())
+
+
+def operation_status(redis: Redis, deployment_id: str, operation_id: str) -> TrainingRun:
+    try:
+        operation_id = str(uuid.UUID(operation_id))
+    except ValueError:
+        raise OperationNotFound() from None
+    found = TrainingStore(redis, deployment_id, "").operation(operation_id)
+    if found is None:
+        raise OperationNotFound()
+    return found[2].as_of(now())
+
+
+def run_training(redis: Redis, deployment_id: str, rules: KindRules, collection_id: str, operation_id: str,
+                 *, may_run: Callable[[], bool] = lambda: True) -> TrainingStatus:
+    """The worker's side: build the snapshot from every face now in the collection."""
+    store = TrainingStore(redis, deployment_id, rules.kind.value)
+    queued = store.latest(collection_id)
+    if queued is None or queued.operation_id != operation_id or queued.status.finished:
+        return TrainingStatus.FAILED  # replaced by a newer run, or the collection is gone
+    started = now()
+    running = dataclasses.replace(queued, status=TrainingStatus.RUNNING, last_action=started, heartbeat=started)
+    if not may_run():
+        _finish(store, collection_id, running, TrainingStatus.FAILED, "Training was refused by the terms of use.")
+        return TrainingStatus.FAILED
+    store.record(collection_id, running)
+    beating = _Heartbeat(lambda moment: store.record(collection_id, dataclasses.replace(
+        running, last_action=moment, heartbeat=moment)))
+    try:
+        face_ids: list[str] = []
+        person_ids: list[str | None] = []
+        blocks: list[np.ndarray] = []
+        for batch_faces, batch_persons, matrix in CollectionStore(redis, deployment_id, rules).scan_members(
+                collection_id):
+            face_ids.extend(batch_faces)
+            person_ids.extend(batch_persons)
+            blocks.append(matrix)
+        matrix = np.concatenate(blocks) if blocks else np.empty((0, 128), dtype=np.float32)
+        del blocks
+        version = SnapshotStore(redis, deployment_id, rules.kind.value).write(collection_id, face_ids, person_ids,
+                                                                              matrix)
+    except Exception as error:
+        beating.stop()
+        log.exception("training %s/%s failed", rules.kind.value, collection_id)
+        _finish(store, collection_id, running, TrainingStatus.FAILED, f"Training failed: {error}")
+        raise
+    beating.stop()
+    if version is None:
+        return TrainingStatus.FAILED  # the collection was deleted while training
+    _finish(store, collection_id, running, TrainingStatus.SUCCEEDED, None)
+    return TrainingStatus.SUCCEEDED
+
+
+def _finish(store: TrainingStore, collection_id: str, run: TrainingRun, status: TrainingStatus,
+            message: str | None) -> None:
+    moment = now()
+    store.record(collection_id, dataclasses.replace(
+        run, status=status, last_action=moment, heartbeat=moment, finished=moment, message=message,
+        last_success=moment if status is TrainingStatus.SUCCEEDED else run.last_success,
+    ))
+
+
+class _Heartbeat:
+    """Renews a running training's heartbeat from a thread until stopped."""
+
+    def __init__(self, beat: Callable[[datetime], object]) -> None:
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._loop, args=(beat,), daemon=True, name="training-heartbeat")
+        self.thread.start()
+
+    def _loop(self, beat: Callable[[datetime], object]) -> None:
+        while not self.stopped.wait(HEARTBEAT_SECONDS):
+            beat(now())
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join()

@@ -1,0 +1,86 @@
+"""Training runs in Redis: the collection's latest run, and the operation record clients poll."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from redis import Redis, WatchError
+
+from server.domain.training import OPERATION_RETENTION_SECONDS, TrainingRun
+from server.store import keys
+from server.store.codec import decode_hash, fields, text
+
+_RECORD_PROGRESS = """
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HSET', KEYS[2], unpack(ARGV, 2)) end
+if redis.call('EXISTS', KEYS[3]) == 1 and redis.call('HGET', KEYS[1], 'operation_id') == ARGV[1] then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+  return 'ok'
+end
+return 'stale'
+"""
+
+
+class TrainingStore:
+    def __init__(self, redis: Redis, deployment_id: str, kind: str) -> None:
+        self.redis = redis
+        self.deployment_id = deployment_id
+        self.kind = kind
+
+    def _run_key(self, collection_id: str) -> str:
+        return keys.collection_part(self.deployment_id, self.kind, collection_id, "training")
+
+    def _operation_key(self, operation_id: str) -> str:
+        return keys.operation(self.deployment_id, operation_id)
+
+    def latest(self, collection_id: str) -> TrainingRun | None:
+        raw = decode_hash(self.redis.hgetall(self._run_key(collection_id)))
+        return TrainingRun.from_record(raw) if raw else None
+
+    def start(self, collection_id: str, run: TrainingRun, moment: datetime) -> bool:
+        """Record a new queued run unless one is in progress; False when one is."""
+        run_key = self._run_key(collection_id)
+        collection_key = keys.collection(self.deployment_id, self.kind, collection_id)
+        with self.redis.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    pipe.watch(run_key, collection_key)
+                    raw = decode_hash(pipe.hgetall(run_key))
+                    if raw and TrainingRun.from_record(raw).blocks_new_training(moment):
+                        return False
+                    if not pipe.exists(collection_key):
+                        return False
+                    record = {**run.to_record(), "last_success": raw.get("last_success", "")}
+                    pipe.multi()
+                    pipe.hset(run_key, mapping=fields(record))
+                    operation_key = self._operation_key(run.operation_id)
+                    pipe.hset(operation_key, mapping=fields({**record, "kind": self.kind,
+                                                             "collection_id": collection_id}))
+                    pipe.expire(operation_key, OPERATION_RETENTION_SECONDS)
+                    pipe.sadd(keys.collection_part(self.deployment_id, self.kind, collection_id, "operations"),
+                              run.operation_id)
+                    pipe.execute()
+                    return True
+                except WatchError:
+                    continue
+
+    def record(self, collection_id: str, run: TrainingRun) -> bool:
+        """Write a run's progress; False when a newer run replaced it or the collection is gone."""
+        flat: list[Any] = [item for pair in run.to_record().items() for item in pair]
+        outcome = self.redis.eval(
+            _RECORD_PROGRESS, 3, self._run_key(collection_id), self._operation_key(run.operation_id),
+            keys.collection(self.deployment_id, self.kind, collection_id), run.operation_id, *flat,
+        )
+        return outcome in (b"ok", "ok")
+
+    def operation_keys(self, collection_id: str) -> list[str]:
+        """The operation records of a collection's training runs, to delete with it."""
+        members = self.redis.smembers(keys.collection_part(self.deployment_id, self.kind, collection_id, "operations"))
+        return [self._operation_key(str(text(member))) for member in members]
+
+    def operation(self, operation_id: str) -> tuple[str, str, TrainingRun] | None:
+        """(kind, collection id, run) of an operation of this deployment, while it is kept."""
+        raw = decode_hash(self.redis.hgetall(self._operation_key(operation_id)))
+        if not raw:
+            return None
+        return raw["kind"], raw["collection_id"], TrainingRun.from_record(raw)

@@ -1,0 +1,155 @@
+"""Training against real Redis and real worker processes: concurrency and a killed worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+import numpy as np
+import pytest
+from redis import Redis
+from rq import Queue
+
+from server.domain.collections import RULES, CollectionKind
+from server.domain.deployments import Sku
+from server.domain.detection import RecognitionModel
+from server.domain.training import TrainingStatus
+from server.services import collections, training
+from server.store.collections import CollectionStore
+from tests.conftest import TEST_REDIS_URL
+from tests.support.live import descendants
+from tests.support.workers import run_queued_jobs
+
+LPG = RULES[CollectionKind.LARGE_PERSON_GROUP]
+
+
+def scope(redis: Redis) -> collections.Scope:
+    return collections.Scope(redis, "dep-test", Sku.S0, LPG)
+
+
+def vector(seed: int) -> np.ndarray:
+    """A recognisable embedding: its first value is the seed."""
+    values = np.random.default_rng(seed).normal(size=128).astype(np.float32) * 0.05
+    values[0] = seed
+    return values
+
+
+def test_concurrent_adds_to_one_person_lose_nothing(redis_db: Redis) -> None:
+    here = scope(redis_db)
+    collections.create_collection(here, "g", "g", None, RecognitionModel.RECOGNITION_01)
+    person = collections.create_person(here, "g", "p", None)
+    added: list[str] = []
+    lock = threading.Lock()
+
+    def add_many(offset: int) -> None:
+        store = CollectionStore(Redis.from_url(TEST_REDIS_URL), "dep-test", LPG)
+        for index in range(25):
+            face_id = str(uuid.uuid4())
+            store.add_face("g", face_id, vector(offset * 100 + index), person_id=person, user_data=None,
+                           max_faces=248)
+            with lock:
+                added.append(face_id)
+
+    threads = [threading.Thread(target=add_many, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored = collections.get_person(here, "g", person)
+    assert sorted(stored.face_ids) == sorted(added) and len(added) == 200
+    assert here.store.face_count("g") == 200
+
+
+def test_adds_during_training_never_corrupt_the_snapshot(redis_db: Redis) -> None:
+    here = scope(redis_db)
+    collections.create_collection(here, "g", "g", None, RecognitionModel.RECOGNITION_01)
+    persons = [(str(uuid.uuid4()), f"p{i}", [(str(uuid.uuid4()), vector(i))]) for i in range(20_000)]
+    here.store.import_persons("g", persons)
+    seed_of = {face_id: i for i, (_, _, faces) in enumerate(persons) for face_id, _ in faces}
+    owner_of = {face_id: person for person, _, faces in persons for face_id, _ in faces}
+    stop = threading.Event()
+
+    def keep_adding() -> None:
+        store = CollectionStore(Redis.from_url(TEST_REDIS_URL), "dep-test", LPG)
+        n = 0
+        while not stop.is_set():
+            person_id, _, _ = persons[n % 100]
+            face_id = str(uuid.uuid4())
+            try:
+                store.add_face("g", face_id, vector(1_000_000 + n), person_id=person_id, user_data=None,
+                               max_faces=248)
+            except Exception:  # noqa: BLE001 - a full person just stops the adder
+                return
+            seed_of[face_id] = 1_000_000 + n
+            owner_of[face_id] = person_id
+            n += 1
+
+    adder = threading.Thread(target=keep_adding)
+    adder.start()
+    try:
+        training.train(here, "g", queue=_queue(redis_db))
+        run_queued_jobs(redis_db)
+    finally:
+        stop.set()
+        adder.join()
+    snapshot = here.snapshots.load("g")
+    assert snapshot is not None and snapshot.rows >= 20_000
+    assert snapshot.person_starts is not None and snapshot.person_ids is not None
+    rows = snapshot.rows
+    ends = list(snapshot.person_starts[1:]) + [rows]
+    for index, (start, end) in enumerate(zip(snapshot.person_starts, ends, strict=True)):
+        if index % 97:  # a sample keeps the test fast
+            continue
+        person = snapshot.person_id(index)
+        for row in range(int(start), int(end)):
+            face_id = snapshot.face_id(row)
+            assert owner_of[face_id] == person
+            assert snapshot.matrix[row, 0] == seed_of[face_id]
+
+
+def _queue(redis: Redis) -> Queue:
+    return Queue("training", connection=redis)
+
+
+def test_a_killed_worker_leaves_training_failed_not_running_and_the_next_one_succeeds(
+        redis_db: Redis, monkeypatch: pytest.MonkeyPatch) -> None:
+    here = scope(redis_db)
+    collections.create_collection(here, "big", "big", None, RecognitionModel.RECOGNITION_01)
+    rng = np.random.default_rng(1)
+    for batch in range(4):
+        here.store.import_persons("big", [
+            (str(uuid.uuid4()), "p", [(str(uuid.uuid4()), rng.normal(size=128).astype(np.float32))])
+            for _ in range(50_000)
+        ])
+        del batch
+    operation = training.train(here, "big", queue=_queue(redis_db))
+    worker = subprocess.Popen([sys.executable, "-m", "workers"], env={**os.environ, "REDIS_URL": TEST_REDIS_URL,
+                                                                     "VISAGE_LOG_LEVEL": "WARNING"},
+                              start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while training.training_status(here, "big").status is not TrainingStatus.RUNNING:
+            assert time.monotonic() < deadline, "training never started"
+            time.sleep(0.02)
+        for pid in [worker.pid, *descendants(worker.pid)]:  # RQ's work horse runs in a session of its own
+            os.kill(pid, signal.SIGKILL)
+    finally:
+        worker.wait(timeout=30)
+    monkeypatch.setattr("server.domain.training.LEASE_SECONDS", 6)
+    deadline = time.monotonic() + 30
+    while (status := training.training_status(here, "big")).status is TrainingStatus.RUNNING:
+        assert time.monotonic() < deadline, "training stayed running"
+        time.sleep(0.5)
+    assert status.status is TrainingStatus.FAILED
+    assert training.operation_status(redis_db, "dep-test", operation).status is TrainingStatus.FAILED
+    assert here.snapshots.load("big") is None
+    training.train(here, "big", queue=_queue(redis_db))
+    run_queued_jobs(redis_db)
+    assert training.training_status(here, "big").status is TrainingStatus.SUCCEEDED
+    snapshot = here.snapshots.load("big")
+    assert snapshot is not None and snapshot.rows == 200_000
