@@ -12,6 +12,14 @@ from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, pre_load
 
+REQUIRED_IN_DOCUMENT = "x-visage-required"
+"""Field metadata: required in the OpenAPI document although the schema loads it as optional, so
+that a missing value reaches the check that answers in Azure's words."""
+
+
+def required(metadata: dict[str, Any]) -> dict[str, Any]:
+    return {**metadata, REQUIRED_IN_DOCUMENT: True}
+
 
 class WireSchema(Schema):
     """Data-plane input: case-insensitive names, unknown ones ignored."""

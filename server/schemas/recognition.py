@@ -10,11 +10,11 @@ import dataclasses
 import uuid
 from typing import Any
 
-from marshmallow import fields, post_load
+from marshmallow import Schema, fields, post_load, validate
 
 from server.domain.collections import RULES, CollectionKind, check_collection_id
 from server.errors import BadArgument
-from server.schemas.base import WireSchema
+from server.schemas.base import WireSchema, required
 
 DEFAULT_IDENTIFY_THRESHOLD = 0.5
 """Azure leaves the default "specified by algorithm"; Visage uses its isIdentical threshold."""
@@ -51,8 +51,17 @@ def collection_id(value: Any, kind: CollectionKind) -> str | None:
     return check_collection_id(RULES[kind], value)
 
 
+FACE_ID = {"type": "string", "format": "uuid"}
+COLLECTION_ID = {"type": "string", "pattern": "^[a-z0-9-_]{1,64}$"}
+
+
+def face_id_list(low: int, high: int) -> dict[str, Any]:
+    return {"type": "array", "items": FACE_ID, "minItems": low, "maxItems": high}
+
+
 class _Loose(WireSchema):
-    """Every declared field as raw JSON; checks happen in post_load."""
+    """Every declared field as raw JSON, typed for the OpenAPI document; Azure's checks and
+    messages are applied in post_load."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,12 +75,14 @@ class VerifyRequest:
 
 
 class VerifySchema(_Loose):
-    faceId1 = fields.Raw(load_default=None)
-    faceId2 = fields.Raw(load_default=None)
-    faceId = fields.Raw(load_default=None)
-    personId = fields.Raw(load_default=None)
-    personGroupId = fields.Raw(load_default=None)
-    largePersonGroupId = fields.Raw(load_default=None)
+    """Either faceId1 and faceId2, or faceId, personId and one of personGroupId, largePersonGroupId."""
+
+    faceId1 = fields.Raw(load_default=None, metadata=FACE_ID)
+    faceId2 = fields.Raw(load_default=None, metadata=FACE_ID)
+    faceId = fields.Raw(load_default=None, metadata=FACE_ID)
+    personId = fields.Raw(load_default=None, metadata=FACE_ID)
+    personGroupId = fields.Raw(load_default=None, metadata=COLLECTION_ID)
+    largePersonGroupId = fields.Raw(load_default=None, metadata=COLLECTION_ID)
 
     @post_load
     def _check(self, data: dict[str, Any], **_: Any) -> VerifyRequest:
@@ -101,13 +112,16 @@ class IdentifyRequest:
 
 
 class IdentifySchema(_Loose):
-    faceIds = fields.Raw(load_default=None)
-    personGroupId = fields.Raw(load_default=None)
-    largePersonGroupId = fields.Raw(load_default=None)
-    personIds = fields.Raw(load_default=None)
-    dynamicPersonGroupId = fields.Raw(load_default=None)
-    maxNumOfCandidatesReturned = fields.Raw(load_default=None)
-    confidenceThreshold = fields.Raw(load_default=None)
+    faceIds = fields.Raw(load_default=None, metadata=required(face_id_list(1, 10)))
+    personGroupId = fields.Raw(load_default=None, metadata=COLLECTION_ID)
+    largePersonGroupId = fields.Raw(load_default=None, metadata=COLLECTION_ID)
+    personIds = fields.Raw(load_default=None, metadata={"type": "array", "items": {"type": "string"},
+                                                         "description": "PersonDirectory: not available in Visage."})
+    dynamicPersonGroupId = fields.Raw(load_default=None, metadata={"type": "string", "description": "PersonDirectory: "
+                                                                   "not available in Visage."})
+    maxNumOfCandidatesReturned = fields.Raw(load_default=None, metadata={"type": "integer", "minimum": 1,
+                                                                         "maximum": 100, "default": 10})
+    confidenceThreshold = fields.Raw(load_default=None, metadata={"type": "number", "minimum": 0, "maximum": 1})
 
     @post_load
     def _check(self, data: dict[str, Any], **_: Any) -> IdentifyRequest:
@@ -145,12 +159,16 @@ class FindSimilarRequest:
 
 
 class FindSimilarSchema(_Loose):
-    faceId = fields.Raw(load_default=None)
-    faceIds = fields.Raw(load_default=None)
-    faceListId = fields.Raw(load_default=None)
-    largeFaceListId = fields.Raw(load_default=None)
-    maxNumOfCandidatesReturned = fields.Raw(load_default=None)
-    mode = fields.Raw(load_default=None)
+    """faceId, and exactly one of faceIds, faceListId, largeFaceListId."""
+
+    faceId = fields.Raw(load_default=None, metadata=required(FACE_ID))
+    faceIds = fields.Raw(load_default=None, metadata=face_id_list(1, 1000))
+    faceListId = fields.Raw(load_default=None, metadata=COLLECTION_ID)
+    largeFaceListId = fields.Raw(load_default=None, metadata=COLLECTION_ID)
+    maxNumOfCandidatesReturned = fields.Raw(load_default=None, metadata={"type": "integer", "minimum": 1,
+                                                                         "maximum": 1000, "default": 20})
+    mode = fields.Raw(load_default=None, metadata={"type": "string", "enum": ["matchPerson", "matchFace"],
+                                                   "default": "matchPerson"})
 
     @post_load
     def _check(self, data: dict[str, Any], **_: Any) -> FindSimilarRequest:
@@ -179,8 +197,34 @@ class FindSimilarSchema(_Loose):
 
 
 class GroupSchema(_Loose):
-    faceIds = fields.Raw(load_default=None)
+    faceIds = fields.Raw(load_default=None, metadata=required(face_id_list(2, 1000)))
 
     @post_load
     def _check(self, data: dict[str, Any], **_: Any) -> list[str]:
         return face_ids(data["faceIds"], 2, 1000)
+
+
+class CandidateSchema(Schema):
+    personId = fields.UUID(required=True)
+    confidence = fields.Float(required=True, validate=validate.Range(0, 1))
+
+
+class IdentifyResultSchema(Schema):
+    faceId = fields.UUID(required=True)
+    candidates = fields.List(fields.Nested(CandidateSchema), required=True)
+
+
+class VerificationResultSchema(Schema):
+    isIdentical = fields.Boolean(required=True)
+    confidence = fields.Float(required=True, validate=validate.Range(0, 1))
+
+
+class SimilarFaceSchema(Schema):
+    faceId = fields.UUID(metadata={"description": "When searching among faceIds."})
+    persistedFaceId = fields.UUID(metadata={"description": "When searching a face list or large face list."})
+    confidence = fields.Float(required=True, validate=validate.Range(0, 1))
+
+
+class GroupResultSchema(Schema):
+    groups = fields.List(fields.List(fields.UUID()), required=True)
+    messyGroup = fields.List(fields.UUID(), required=True)

@@ -1,0 +1,214 @@
+"""The OpenAPI 3.1 document, generated from the app's routes and their contracts.
+
+Every route must declare a contract (server.api.contract); the generator refuses an app with a
+route that has none. `visage openapi` writes the document to openapi/visage.yaml, and a test
+keeps that file equal to what the app generates.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import yaml
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
+from flask import Flask
+from marshmallow import Schema
+from werkzeug.routing import Rule
+
+from server import defaults
+from server.api.contract import BodyKind, Contract, Reply, Security, contract_of
+from server.domain.capture import CAMERA_HEADER, CAPTURED_AT_HEADER, MODE_HEADER, Camera, CaptureMode
+from server.schemas.base import REQUIRED_IN_DOCUMENT
+from server.schemas.errors import ErrorResponseSchema
+
+ERROR_DESCRIPTIONS = {
+    400: "Bad argument, image or URL (BadArgument, InvalidImage, InvalidImageSize, InvalidURL, ...).",
+    401: "Missing or wrong key or token.",
+    403: "Refused: Limited Access (UnsupportedFeature), the terms of use (TermsOfUseViolation, with innererror "
+         "clause and policyVersion), a suspended or unverified tenant, or a quota.",
+    404: "Not found (or belongs to another tenant).",
+    409: "Conflict: it already exists, or training is not finished.",
+    413: "The request body is too large.",
+    415: "Unsupported media type.",
+    429: "Rate limit exceeded; Retry-After says when to try again.",
+    503: "Not ready: Redis or the workers do not answer.",
+}
+
+SECURITY_SCHEMES = {
+    "subscriptionKey": {"type": "apiKey", "in": "header", "name": "Ocp-Apim-Subscription-Key",
+                        "description": "A deployment key (key1 or key2)."},
+    "managementToken": {"type": "http", "scheme": "bearer", "description": "The tenant's management token."},
+    "adminToken": {"type": "http", "scheme": "bearer", "description": "The operator's admin token."},
+}
+
+CAPTURE_HEADERS: list[dict[str, Any]] = [
+    {"in": "header", "name": MODE_HEADER, "required": False,
+     "description": "How the pixels were captured; absent counts as live for law-enforcement tenants.",
+     "schema": {"type": "string", "enum": [mode.value for mode in CaptureMode]}},
+    {"in": "header", "name": CAPTURED_AT_HEADER, "required": False, "description": "When they were captured.",
+     "schema": {"type": "string", "format": "date-time"}},
+    {"in": "header", "name": CAMERA_HEADER, "required": False, "description": "Which kind of camera took them.",
+     "schema": {"type": "string", "enum": [camera.value for camera in Camera]}},
+]
+
+STATIC_FILES = Contract(
+    operation_id="getStaticFile", summary="A static asset of the signup pages", tag="Signup",
+    security=Security.NONE, errors=(404,), replies=(Reply(200, "The file.", media_type="application/octet-stream"),),
+)
+"""Flask's own static route, which serves the pages' stylesheet."""
+
+_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+class _Converter(OpenAPIConverter):
+    """Honours REQUIRED_IN_DOCUMENT: fields loaded as optional (so Azure's own message answers a
+    missing value) are still required in the document."""
+
+    def fields2jsonschema(self, fields: Any, *, partial: Any = None) -> dict[str, Any]:
+        jsonschema: dict[str, Any] = super().fields2jsonschema(fields, partial=partial)
+        for name, field in fields.items():
+            wire = field.data_key or name
+            jsonschema["properties"][wire].pop(REQUIRED_IN_DOCUMENT, None)
+            if field.metadata.get(REQUIRED_IN_DOCUMENT):
+                jsonschema["required"] = sorted({*jsonschema.get("required", []), wire})
+        return jsonschema
+
+    def _field2parameter(self, field: Any, *, name: str, location: str) -> dict[str, Any]:
+        parameter: dict[str, Any] = super()._field2parameter(field, name=name, location=location)
+        parameter.get("schema", {}).pop(REQUIRED_IN_DOCUMENT, None)
+        if field.metadata.get(REQUIRED_IN_DOCUMENT):
+            parameter["required"] = True
+        return parameter
+
+
+class _Plugin(MarshmallowPlugin):
+    Converter = _Converter
+
+
+def _schema_name(schema: type[Schema] | Schema) -> str:
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__
+    return name[: -len("Schema")] if name.endswith("Schema") and name != "Schema" else name
+
+
+def _package_version() -> str:
+    try:
+        return version("visage")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def build(app: Flask) -> dict[str, Any]:
+    spec = APISpec(
+        title="Visage",
+        version=_package_version(),
+        openapi_version="3.1.0",
+        plugins=[_Plugin(schema_name_resolver=_schema_name)],
+        info={"description": "A local, Azure-Face-compatible face API with real detection and recognition, "
+                             "self-service tenants and terms-of-use enforcement."},
+    )
+    for name, scheme in SECURITY_SCHEMES.items():
+        spec.components.security_scheme(name, scheme)
+    spec.components.schema("ErrorResponse", schema=ErrorResponseSchema)
+    for parameter in CAPTURE_HEADERS:
+        spec.components.parameter(_component_name(parameter["name"]), "header", parameter)
+    for status, description in ERROR_DESCRIPTIONS.items():
+        spec.components.response(f"Error{status}", {
+            "description": description,
+            "headers": {"x-ms-error-code": {"description": "The error code.", "schema": {"type": "string"}}},
+            "content": {"application/json": {"schema": "ErrorResponse"}},
+        })
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, sorted(r.methods or ()))):
+        declared = STATIC_FILES if rule.endpoint == "static" else contract_of(app.view_functions[rule.endpoint])
+        if declared is None:
+            raise LookupError(f"route {rule.rule} ({rule.endpoint}) declares no contract")
+        path = _openapi_path(rule, declared)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(rule, declared)
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+def to_yaml(document: dict[str, Any]) -> str:
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=120)
+
+
+def _component_name(header: str) -> str:
+    """x-visage-capture-mode -> CaptureMode"""
+    return "".join(word.capitalize() for word in header.removeprefix("x-visage-").split("-"))
+
+
+def _openapi_path(rule: Rule, declared: Contract) -> str:
+    return _ARGUMENT.sub(lambda match: "{" + _path_name(match.group(1), declared) + "}", rule.rule)
+
+
+def _path_name(argument: str, declared: Contract) -> str:
+    renamed = dict(declared.path_names)
+    if argument in renamed:
+        return renamed[argument]
+    head, *rest = argument.split("_")
+    return head + "".join(word.capitalize() for word in rest)
+
+
+def _path_parameters(rule: Rule, declared: Contract) -> list[dict[str, Any]]:
+    parameters = []
+    for argument in _ARGUMENT.findall(rule.rule):
+        schema: dict[str, Any] = {"type": "string"}
+        if argument == "api_version":
+            schema["enum"] = list(defaults.API_VERSIONS)
+        parameters.append({"in": "path", "name": _path_name(argument, declared), "required": True, "schema": schema})
+    return parameters
+
+
+def _operation(rule: Rule, declared: Contract) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": declared.operation_id,
+        "summary": declared.summary,
+        "tags": [declared.tag],
+    }
+    if declared.description:
+        operation["description"] = declared.description
+    parameters: list[Any] = _path_parameters(rule, declared)
+    if declared.query is not None:
+        parameters.append({"in": "query", "schema": declared.query})
+    if declared.security is Security.KEY:
+        parameters.extend(_component_name(parameter["name"]) for parameter in CAPTURE_HEADERS)
+    if parameters:
+        operation["parameters"] = parameters
+    operation["security"] = [] if declared.security is Security.NONE else [{declared.security.value: []}]
+    if declared.body is not None:
+        operation["requestBody"] = _request_body(declared)
+    responses: dict[str, Any] = {str(reply.status): _reply(reply) for reply in declared.replies}
+    for status in declared.errors:
+        responses[str(status)] = f"Error{status}"
+    operation["responses"] = responses
+    return operation
+
+
+def _request_body(declared: Contract) -> dict[str, Any]:
+    content: dict[str, Any] = {}
+    if declared.body_kind is BodyKind.IMAGE:
+        content["application/octet-stream"] = {"schema": {"type": "string", "format": "binary"}}
+    content["application/json"] = {"schema": declared.body}
+    if declared.body_kind is BodyKind.FORM_OR_JSON:
+        content["application/x-www-form-urlencoded"] = {"schema": declared.body}
+    return {"required": declared.body_required, "content": content}
+
+
+def _reply(reply: Reply) -> dict[str, Any]:
+    answer: dict[str, Any] = {"description": reply.description}
+    if reply.headers:
+        answer["headers"] = {name: {"schema": {"type": "string"}} for name in reply.headers}
+    if reply.schema is not None:
+        schema: Any = {"type": "array", "items": reply.schema} if reply.many else reply.schema
+        answer["content"] = {reply.media_type: {"schema": schema}}
+    elif reply.media_type and reply.media_type != "application/json":
+        answer["content"] = {reply.media_type: {"schema": {"type": "string"}}}
+    for media_type in reply.also:
+        answer.setdefault("content", {})[media_type] = {"schema": {"type": "string"}}
+    return answer
