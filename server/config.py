@@ -11,6 +11,9 @@ Environment variables:
 - `VISAGE_RATE_LIMITS`: `off`, or per-SKU `calls/seconds` like `F0=20/60,S0=10/1`.
 - `VISAGE_SIGNUP_RATE_LIMIT`: `off` or `calls/seconds` per client address.
 - `VISAGE_TRUST_PROXY`: `1` to take the client address from X-Forwarded-For (behind a proxy).
+- `VISAGE_AUTO_APPROVED_CUSTOMER_TYPES`: comma-separated customer types whose Limited Access is
+  approved at signup (default commercial,education,healthcare,nonprofit,individual); the others
+  wait for an operator's review.
 """
 
 from __future__ import annotations
@@ -44,6 +47,19 @@ def parse_list(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
+def parse_customer_types(text: str | None) -> list[str]:
+    from server.domain.review import AUTO_APPROVED_TYPES
+    from server.domain.tenants import CustomerType
+
+    if text is None:
+        return sorted(member.value for member in AUTO_APPROVED_TYPES)
+    known = {member.value for member in CustomerType}
+    chosen = [item.lower() for item in parse_list(text)]
+    if unknown := [item for item in chosen if item not in known]:
+        raise ValueError(f"unknown customer types {unknown}; use any of {sorted(known)}")
+    return chosen
+
+
 def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     env = os.environ
     config: dict[str, Any] = {
@@ -60,6 +76,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         ),
         "TRUST_PROXY": env.get("VISAGE_TRUST_PROXY", "") in ("1", "true", "yes"),
         "MAX_CONTENT_LENGTH": defaults.MAX_IMAGE_BYTES + 64 * 1024,
+        "AUTO_APPROVED_CUSTOMER_TYPES": parse_customer_types(env.get("VISAGE_AUTO_APPROVED_CUSTOMER_TYPES")),
     }
     if overrides:
         config.update(overrides)

@@ -6,7 +6,7 @@ import hmac
 
 from flask import current_app, request
 
-from server.domain.tenants import Tenant
+from server.domain.tenants import Tenant, TenantStatus, TenantSuspended
 from server.errors import Unauthenticated
 from server.extensions import get_redis
 from server.store.tenants import TenantRepository
@@ -27,6 +27,14 @@ def require_tenant() -> Tenant:
     tenant = TenantRepository(get_redis()).by_management_token(token)
     if tenant is None:
         raise Unauthenticated("The management token is not valid.", code="Unauthorized")
+    return tenant
+
+
+def require_writable_tenant() -> Tenant:
+    """The caller's tenant, for a call that changes something: a suspended tenant may only read."""
+    tenant = require_tenant()
+    if tenant.status is TenantStatus.SUSPENDED:
+        raise TenantSuspended()
     return tenant
 
 

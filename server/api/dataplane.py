@@ -1,8 +1,9 @@
 """The data plane's one gate: `/face/{apiVersion}/...` routes declare their operation class here.
 
 `@operation(OperationClass.X)` authenticates the deployment key, applies the SKU's rate limit,
-reads the capture context headers and records the operation class on the view, where tests and
-the terms-of-use engine find it. A data-plane view without it is a bug that a test catches.
+reads the capture context headers, asks the terms of use (services/policy.authorize) and refuses
+the call before the view runs when they say no, and records the operation class on the view,
+where tests find it. A data-plane view without it is a bug that a test catches.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from server.domain.operations import OperationClass
 from server.domain.tenants import Tenant
 from server.errors import NotFound, RateLimited, Unauthenticated
 from server.extensions import get_redis
+from server.services import policy
 from server.store import ratelimit
 from server.store.deployments import DeploymentRepository
 from server.store.tenants import TenantRepository
@@ -62,6 +64,9 @@ def operation(operation_class: OperationClass) -> Callable[[View], View]:
             g.operation_class = operation_class
             _apply_rate_limit(g.caller)
             g.capture = CaptureContext.from_headers(dict(request.headers))
+            g.policy_decision = policy.authorize(g.caller, operation_class, g.capture, g.request_id)
+            if not g.policy_decision.allowed:
+                raise g.policy_decision.to_error()
             return view(*args, **kwargs)
 
         gated.operation_class = operation_class  # type: ignore[attr-defined]

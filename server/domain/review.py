@@ -1,28 +1,80 @@
-"""Limited Access review at signup: which tenants get recognition at once and which wait.
+"""Limited Access review: where a tenant starts at signup, and the operator's decisions after.
 
-Detection needs no approval. Verification and identification do: customer types an operator
-trusts are approved automatically, the others wait for a person to review them.
+Detection needs no approval. Verification and identification do: the declared use cases say
+whether recognition is wanted at all, customer types an operator trusts are approved at once, the
+others wait for a person, and so does a signup whose organization or email reads as police while
+declaring another customer type.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import dataclasses
+from collections.abc import Collection, Sequence
+from datetime import datetime
 
-from server.domain.tenants import AccessReview, CustomerType
+from server.domain.tenants import AccessReview, CustomerType, Decision, Tenant
+from server.domain.use_cases import use_cases
 
 AUTO_APPROVED_TYPES = frozenset({
     CustomerType.COMMERCIAL, CustomerType.EDUCATION, CustomerType.HEALTHCARE,
     CustomerType.NONPROFIT, CustomerType.INDIVIDUAL,
 })
-"""Approved for recognition without review, unless something else calls for one."""
+"""Approved for recognition without review, unless something else calls for one (the operator's
+VISAGE_AUTO_APPROVED_CUSTOMER_TYPES replaces this)."""
+
+OPERATOR = "operator"
+"""Who a decision taken through the operator API is recorded as."""
+
+
+class ReviewDecision:
+    APPROVE = "approve"
+    REJECT = "reject"
+    CORRECT_CUSTOMER_TYPE = "correct_customer_type"
+
+
+def wants_recognition(declared: Collection[str]) -> bool:
+    """Whether any declared use case needs a Limited Access feature (verification, identification)."""
+    return any(case.features for case in use_cases() if case.id in declared)
 
 
 def initial_access(
     customer_type: CustomerType,
     *,
+    declared_use_cases: Collection[str] | None = None,
+    police_matches: Sequence[str] = (),
     auto_approved: Collection[CustomerType] = AUTO_APPROVED_TYPES,
 ) -> tuple[AccessReview, tuple[str, ...]]:
     """Where Limited Access starts, and the reasons when a review is needed."""
-    if customer_type in auto_approved:
-        return AccessReview.APPROVED, ()
-    return AccessReview.PENDING, (f"customer type {customer_type.value} is reviewed by an operator",)
+    reasons: list[str] = []
+    if police_matches and customer_type is not CustomerType.LAW_ENFORCEMENT:
+        reasons.append(f"the signup reads as law enforcement ({'; '.join(police_matches)}) but declares customer "
+                       f"type {customer_type.value}")
+    wanted = declared_use_cases is None or wants_recognition(declared_use_cases)
+    if wanted and customer_type not in auto_approved:
+        reasons.append(f"customer type {customer_type.value} is reviewed by an operator")
+    if reasons:
+        return AccessReview.PENDING, tuple(reasons)
+    if not wanted:
+        return AccessReview.NOT_REQUESTED, ("the declared use cases need detection only",)
+    return AccessReview.APPROVED, ()
+
+
+def reviewed(
+    tenant: Tenant,
+    decision: str,
+    reason: str,
+    at: datetime,
+    *,
+    customer_type: CustomerType | None = None,
+    by: str = OPERATOR,
+) -> Tenant:
+    """The tenant after an operator approves or rejects it, optionally correcting its customer type."""
+    decisions = list(tenant.decisions)
+    corrected = tenant.customer_type
+    if customer_type is not None and customer_type is not tenant.customer_type:
+        decisions.append(Decision(at, ReviewDecision.CORRECT_CUSTOMER_TYPE,
+                                  f"{tenant.customer_type.value} -> {customer_type.value}: {reason}", by))
+        corrected = customer_type
+    access = AccessReview.APPROVED if decision == ReviewDecision.APPROVE else AccessReview.REJECTED
+    decisions.append(Decision(at, decision, reason, by))
+    return dataclasses.replace(tenant, customer_type=corrected, access=access, decisions=tuple(decisions))

@@ -6,11 +6,38 @@ import dataclasses
 import enum
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pycountry
 
 from server.domain.clock import format_time, parse_time
+from server.errors import Forbidden, NotFound
+
+EMAIL_VERIFICATION_GRACE = timedelta(hours=72)
+"""How long an unverified tenant may use the data plane after signup. Clients written before email
+verification existed sign up and call detect and verify at once; three days leave a person time to
+open the link over a weekend, while an address nobody reads stops working soon."""
+
+
+class TenantNotFound(NotFound):
+    code = "TenantNotFound"
+    message = "Tenant is not found."
+
+
+class TenantSuspended(Forbidden):
+    code = "TenantSuspended"
+    message = (
+        "This tenant is suspended by the Visage operator: it cannot call the data plane or change anything. "
+        "Its status and the operator's decisions stay readable at GET /mgmt/v1/tenant."
+    )
+
+
+class TenantNotVerified(Forbidden):
+    code = "TenantNotVerified"
+    message = (
+        "The email address of this tenant is not verified and the 72-hour grace period after signup has "
+        "ended. Open the verification link sent at signup (the operator can read it in GET /admin/v1/outbox)."
+    )
 
 
 class CustomerType(enum.StrEnum):
@@ -37,6 +64,8 @@ class AccessReview(enum.StrEnum):
     APPROVED = "approved"
     PENDING = "pending_review"
     REJECTED = "rejected"
+    NOT_REQUESTED = "not_requested"
+    """The declared use cases need detection only; an operator may still approve recognition."""
 
 
 def is_country_code(code: str) -> bool:
@@ -79,6 +108,14 @@ class Tenant:
     review_reasons: tuple[str, ...] = ()
     decisions: tuple[Decision, ...] = ()
     email_verified_at: datetime | None = None
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def verification_overdue(self, at: datetime) -> bool:
+        """Unverified, and the grace period after signup has ended."""
+        return not self.email_verified and at >= self.created_at + EMAIL_VERIFICATION_GRACE
 
     def to_record(self) -> dict[str, str]:
         """Flat strings for a Redis hash."""
@@ -131,7 +168,7 @@ class Tenant:
             "terms_accepted_at": format_time(self.terms_accepted_at),
             "created_at": format_time(self.created_at),
             "status": self.status.value,
-            "email_verified": self.email_verified_at is not None,
+            "email_verified": self.email_verified,
             "limited_access": self.access.value,
             "review_reasons": list(self.review_reasons),
             "decisions": [d.to_dict() for d in self.decisions],

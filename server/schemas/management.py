@@ -1,8 +1,8 @@
-"""Bodies of the management API."""
+"""Bodies, query strings and answers of the management API."""
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 
 from server.domain.deployments import NAME_PATTERN, REGIONS, KeyName, Sku
 from server.schemas.base import StrictSchema
@@ -27,3 +27,25 @@ class DeploymentUpdateSchema(StrictSchema):
 class RegenerateKeySchema(StrictSchema):
     key_name = fields.String(data_key="keyName", required=True, validate=validate.OneOf(
         KEY_NAMES, error="keyName must be key1 or key2."))
+
+
+class DeploymentKeysSchema(Schema):
+    key1 = fields.String()
+    key2 = fields.String()
+
+
+class DeploymentSchema(Schema):
+    name = fields.String(required=True)
+    sku = fields.String(required=True, validate=validate.OneOf(SKUS))
+    region = fields.String(required=True)
+    endpoint = fields.String(required=True, metadata={"description": "The base URL to call the data plane at."})
+    created_at = fields.DateTime(required=True)
+    keys = fields.Nested(DeploymentKeysSchema, metadata={
+        "description": "Only when the deployment was just created, or a key just regenerated: keys are stored "
+                       "hashed and can never be read back."})
+
+
+class LimitQuerySchema(Schema):
+    limit = fields.Integer(load_default=100, strict=False, validate=validate.Range(
+        1, 1000, error="limit must be a whole number from 1 to 1000."), error_messages={
+        "invalid": "limit must be a whole number from 1 to 1000."})

@@ -11,6 +11,7 @@ from server.domain.use_cases import use_case_ids
 from server.schemas.base import StrictSchema
 
 CUSTOMER_TYPES = [member.value for member in CustomerType]
+TERMS_NOT_ACCEPTED = "The terms of use must be accepted to sign up."
 
 
 def _country(value: str) -> None:
@@ -24,19 +25,24 @@ def _use_case(value: str) -> None:
 
 
 class SignupSchema(StrictSchema):
-    organization = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    organization = fields.String(required=True, validate=validate.Length(min=2, max=200),
+                                 error_messages={"required": "Enter the organization's name."})
     email = fields.Email(required=True, validate=validate.Length(max=254),
-                         error_messages={"invalid": "Not a valid email address."})
+                         error_messages={"invalid": "Not a valid email address.",
+                                         "required": "Enter a contact email address."})
     customer_type = fields.String(
         required=True,
+        error_messages={"required": "Choose a customer type."},
         validate=validate.OneOf(
             CUSTOMER_TYPES, error=f"Unknown customer type. Use one of: {', '.join(CUSTOMER_TYPES)}."
         ),
     )
-    country = fields.String(required=True, validate=_country)
+    country = fields.String(required=True, validate=_country, error_messages={"required": "Choose a country."})
     use_cases = fields.List(fields.String(validate=_use_case), required=True,
-                            validate=validate.Length(min=1, error="Declare at least one intended use case."))
-    accept_terms = fields.Boolean(required=True)
+                            validate=validate.Length(min=1, error="Declare at least one intended use case."),
+                            error_messages={"required": "Declare at least one intended use case."})
+    accept_terms = fields.Boolean(required=True, validate=validate.Equal(True, error=TERMS_NOT_ACCEPTED),
+                                  error_messages={"required": TERMS_NOT_ACCEPTED})
 
     @pre_load
     def _normalise(self, data: Any, **_: Any) -> Any:
@@ -56,8 +62,6 @@ class SignupSchema(StrictSchema):
         return data
 
     @post_load
-    def _terms_accepted(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        if data["accept_terms"] is not True:
-            raise ValidationError("The terms of use must be accepted to sign up.", field_name="accept_terms")
+    def _unique_use_cases(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         data["use_cases"] = list(dict.fromkeys(data["use_cases"]))
         return data

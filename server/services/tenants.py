@@ -1,28 +1,49 @@
-"""signup, and what a tenant or the operator does with a tenant record."""
+"""Signup and email verification: a tenant, its first deployment, and the link that activates it."""
 
 from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Collection
 from typing import Any
+from urllib.parse import urlencode
 
-from server.domain import review, terms
+from redis import Redis
+
+from server.domain import emails, lifecycle, review, terms
 from server.domain.clock import now
 from server.domain.credentials import new_token
+from server.domain.misrepresentation import police_matches
+from server.domain.starter import STARTER_NAME, STARTER_SKU, region_for
 from server.domain.tenants import CustomerType, Tenant, TenantStatus
+from server.services.deployments import WithKeys, create_deployment
+from server.store.deployments import DeploymentRepository
+from server.store.outbox import Outbox
 from server.store.tenants import TenantRepository
+from server.store.verification_links import VerificationLinks
+
+VERIFY_PATH = "/signup/verify"
+"""Where the verification link points (served by server/api/signup.py)."""
 
 
 @dataclasses.dataclass(frozen=True)
 class SignupResult:
     tenant: Tenant
     management_token: str
+    starter: WithKeys
 
 
-def sign_up(form: dict[str, Any], *, tenants: TenantRepository) -> SignupResult:
+def sign_up(form: dict[str, Any], *, redis: Redis, base_url: str,
+            auto_approved: Collection[CustomerType] = review.AUTO_APPROVED_TYPES) -> SignupResult:
+    """Create the tenant (pending verification), its starter deployment, and email the verification link."""
     moment = now()
     customer_type = CustomerType(form["customer_type"])
-    access, reasons = review.initial_access(customer_type)
+    access, reasons = review.initial_access(
+        customer_type,
+        declared_use_cases=form["use_cases"],
+        police_matches=police_matches(form["organization"], form["email"]),
+        auto_approved=auto_approved,
+    )
     tenant = Tenant(
         tenant_id=str(uuid.uuid4()),
         organization=form["organization"],
@@ -33,10 +54,30 @@ def sign_up(form: dict[str, Any], *, tenants: TenantRepository) -> SignupResult:
         terms_version=terms.current(moment).version,
         terms_accepted_at=moment,
         created_at=moment,
-        status=TenantStatus.ACTIVE,
+        status=TenantStatus.PENDING_VERIFICATION,
         access=access,
         review_reasons=reasons,
     )
     token = new_token()
-    tenants.add(tenant, token)
-    return SignupResult(tenant=tenant, management_token=token)
+    TenantRepository(redis).add(tenant, token)
+    starter = create_deployment(tenant.tenant_id, STARTER_NAME, STARTER_SKU, region_for(tenant.country),
+                                deployments=DeploymentRepository(redis))
+    _send_verification(tenant, redis, base_url)
+    return SignupResult(tenant=tenant, management_token=token, starter=starter)
+
+
+def verify_email(token: str, *, redis: Redis) -> Tenant | None:
+    """Redeem a verification link: the tenant, now verified; None if the link is unknown, used or expired."""
+    tenant_id = VerificationLinks(redis).redeem(token) if token else None
+    if tenant_id is None:
+        return None
+    moment = now()
+    return TenantRepository(redis).update(tenant_id, lambda tenant: lifecycle.email_verified(tenant, moment))
+
+
+def _send_verification(tenant: Tenant, redis: Redis, base_url: str) -> None:
+    secret = new_token()
+    lifetime = lifecycle.VERIFICATION_LINK_LIFETIME
+    VerificationLinks(redis).issue(secret, tenant.tenant_id, lifetime)
+    link = f"{base_url}{VERIFY_PATH}?{urlencode({'token': secret})}"
+    Outbox(redis).send(emails.verification_email(tenant, link, lifetime.days, tenant.created_at))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from redis import Redis
+from collections.abc import Callable
+
+from redis import Redis, WatchError
 
 from server.domain.credentials import hash_secret, secret_matches
-from server.domain.tenants import Tenant, TenantStatus
+from server.domain.tenants import AccessReview, Tenant, TenantNotFound, TenantStatus
 from server.store import keys
 from server.store.codec import decode_hash, fields, text
 
@@ -28,6 +30,24 @@ class TenantRepository:
     def save(self, tenant: Tenant) -> None:
         self.redis.hset(keys.tenant(tenant.tenant_id), mapping=fields(tenant.to_record()))
 
+    def update(self, tenant_id: str, change: Callable[[Tenant], Tenant]) -> Tenant:
+        """Apply a change to the stored tenant, retried if another writer changed it meanwhile."""
+        key = keys.tenant(tenant_id)
+        with self.redis.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.hgetall(key)
+                    if not raw:
+                        raise TenantNotFound()
+                    changed = change(Tenant.from_record(decode_hash(raw)))
+                    pipe.multi()
+                    pipe.hset(key, mapping=fields(changed.to_record()))
+                    pipe.execute()
+                    return changed
+                except WatchError:
+                    continue
+
     def get(self, tenant_id: str) -> Tenant | None:
         raw = self.redis.hgetall(keys.tenant(tenant_id))
         return Tenant.from_record(decode_hash(raw)) if raw else None
@@ -41,11 +61,11 @@ class TenantRepository:
             return None
         return Tenant.from_record(raw)
 
-    def list(self, status: TenantStatus | None = None) -> list[Tenant]:
+    def list(self, status: TenantStatus | None = None, access: AccessReview | None = None) -> list[Tenant]:
         ids = [text(member) for member in self.redis.zrange(keys.tenants_by_creation(), 0, -1)]
         with self.redis.pipeline(transaction=False) as pipe:
             for tenant_id in ids:
                 pipe.hgetall(keys.tenant(str(tenant_id)))
             records = pipe.execute()
         tenants = [Tenant.from_record(decode_hash(raw)) for raw in records if raw]
-        return [t for t in tenants if status is None or t.status is status]
+        return [t for t in tenants if (status is None or t.status is status) and (access is None or t.access is access)]

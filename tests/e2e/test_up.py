@@ -45,7 +45,7 @@ def test_up_serves_keeps_data_across_restarts_and_stops_every_child(tmp_path: Pa
         listed = requests.get(again.url("/mgmt/v1/deployments"),
                               headers={"Authorization": f"Bearer {account['token']}"}, timeout=10)
         assert listed.status_code == 200
-        assert [d["name"] for d in listed.json()["value"]] == [account["deployment"]]
+        assert [d["name"] for d in listed.json()] == [account["deployment"], "starter"]  # signup made "starter"
         assert detect_status(again.endpoint, account["key2"]) == 200
 
 

@@ -1,0 +1,105 @@
+"""Tenants on the wire: signup's answer, a tenant's record, audit entries, emails, dry runs."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from server.domain.tenants import AccessReview, CustomerType, TenantStatus
+from server.schemas.management import DeploymentSchema, LimitQuerySchema
+
+STATUSES = [status.value for status in TenantStatus]
+ACCESS = [access.value for access in AccessReview]
+
+
+class DecisionSchema(Schema):
+    at = fields.DateTime(required=True)
+    decision = fields.String(required=True)
+    reason = fields.String(required=True)
+    by = fields.String(required=True)
+
+
+class TenantSchema(Schema):
+    tenant_id = fields.String(required=True)
+    organization = fields.String(required=True)
+    email = fields.String(required=True)
+    customer_type = fields.String(required=True, validate=validate.OneOf([c.value for c in CustomerType]))
+    country = fields.String(required=True)
+    use_cases = fields.List(fields.String(), required=True)
+    terms_version = fields.String(required=True)
+    terms_accepted_at = fields.DateTime(required=True)
+    created_at = fields.DateTime(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    email_verified = fields.Boolean(required=True)
+    limited_access = fields.String(required=True, validate=validate.OneOf(ACCESS))
+    review_reasons = fields.List(fields.String(), required=True)
+    decisions = fields.List(fields.Nested(DecisionSchema), required=True)
+
+
+class SignupResultSchema(Schema):
+    tenant_id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    limited_access = fields.String(required=True, validate=validate.OneOf(ACCESS))
+    management_token = fields.String(required=True, metadata={"description": "Shown once; keep it secret."})
+    tenant = fields.Nested(TenantSchema, required=True)
+    deployment = fields.Nested(DeploymentSchema, required=True, metadata={
+        "description": "The starter deployment, with its keys (shown once)."})
+
+
+class AuditEntrySchema(Schema):
+    id = fields.String(required=True, metadata={"description": "The stream entry id."})
+    time = fields.DateTime(required=True)
+    request_id = fields.String(required=True)
+    tenant_id = fields.String(required=True)
+    customer_type = fields.String()
+    country = fields.String()
+    deployment_id = fields.String()
+    deployment = fields.String()
+    sku = fields.String()
+    operation = fields.String(required=True)
+    capture_mode = fields.String()
+    captured_at = fields.String()
+    camera = fields.String()
+    face_modes = fields.String()
+    recent_calls = fields.String()
+    realtime = fields.Boolean(allow_none=True)
+    decision = fields.String(required=True, validate=validate.OneOf(["allowed", "refused"]))
+    code = fields.String()
+    clause = fields.String()
+    policy_version = fields.String(required=True)
+    reasons = fields.List(fields.String())
+    prev = fields.String(metadata={"description": "The hash this entry chains from."})
+    hash = fields.String(metadata={"description": "sha256(prev + canonical JSON of the entry)."})
+
+
+class EmailSchema(Schema):
+    to = fields.String(required=True)
+    subject = fields.String(required=True)
+    body = fields.String(required=True)
+    link = fields.String(required=True, allow_none=True)
+    sent_at = fields.DateTime()
+    tenant_id = fields.String()
+
+
+class PolicyDecisionSchema(Schema):
+    allowed = fields.Boolean(required=True)
+    code = fields.String(required=True, allow_none=True)
+    clause = fields.String(required=True, allow_none=True)
+    policy_version = fields.String(required=True)
+    message = fields.String(required=True)
+    realtime = fields.Boolean(required=True, allow_none=True)
+    reasons = fields.List(fields.String(), required=True)
+
+
+class TenantsQuerySchema(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        STATUSES, error="Unknown status '{input}'. Use one of: {choices}."))
+    limited_access = fields.String(load_default=None, validate=validate.OneOf(
+        ACCESS, error="Unknown limited_access '{input}'. Use one of: {choices}."))
+
+
+class VerifyEmailQuerySchema(Schema):
+    token = fields.String(load_default="", metadata={"description": "The token from the verification email."})
+
+
+class AdminAuditQuerySchema(LimitQuerySchema):
+    tenant_id = fields.String(load_default=None, metadata={"description": "Only this tenant's decisions."})

@@ -1,0 +1,134 @@
+"""Through every recognition route of the app: no law-enforcement tenant, in any country, with any
+capture headers and any mix of faceIds, gets a result for a call that counts as real time.
+
+Routes are found by walking the URL map for views whose declared operation class is a recognition
+class, so routes added later are covered without touching this test. "Real time" is restated from
+the clause text (see tests/unit/test_policy_properties.py), not taken from the code.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pycountry
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from redis import Redis
+from werkzeug.routing import Rule
+
+from server.api.dataplane import operation_class_of
+from server.domain.clock import format_time
+from server.domain.operations import RECOGNITION_CLASSES
+from server.store import keys
+from tests.support.tenants import sign_up
+from tests.support.terms import approve, detect_face, live, recorded
+
+NO_RESULT_STATUSES = range(400, 600)
+FACE_KINDS = ("live", "no headers", "recorded an hour ago", "recorded three days ago")
+printable = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=12)
+
+
+def recognition_routes(app: Flask) -> list[tuple[Rule, str, str]]:
+    adapter = app.url_map.bind("localhost")
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/face/") and operation_class_of(app.view_functions[rule.endpoint]) in \
+                RECOGNITION_CLASSES:
+            method = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})[0]
+            values = {name: "v1.2" if name == "api_version" else "x1" for name in rule.arguments}
+            found.append((rule, method, adapter.build(rule.endpoint, values, method=method)))
+    return found
+
+
+SHAPES = ["well-formed"] * 6 + ["absent"] * 2 + ["anything"]
+"""How a header's value is drawn: mostly well-formed so allowed calls are reached too."""
+
+
+def header(draw: st.DrawFn, well_formed: st.SearchStrategy[str]) -> str | None:
+    shape = draw(st.sampled_from(SHAPES))
+    if shape == "absent":
+        return None
+    return draw(well_formed if shape == "well-formed" else printable)
+
+
+@st.composite
+def capture_headers(draw: st.DrawFn) -> dict[str, str]:
+    now = datetime.now(UTC)
+    ages = st.timedeltas(min_value=-timedelta(days=2), max_value=timedelta(days=9))
+    chosen = {
+        "x-visage-capture-mode": header(draw, st.sampled_from(["live", "recorded", "RECORDED", " Live ", "recorded"])),
+        "x-visage-captured-at": header(draw, ages.map(lambda age: format_time(now - age))),
+        "x-visage-camera": header(draw, st.sampled_from(["body-worn", "dash", "fixed", "handheld", "unknown"])),
+    }
+    return {name: value for name, value in chosen.items() if value is not None}
+
+
+def header_says_realtime(headers: dict[str, str]) -> bool | None:
+    """Per the clause text; None when a header is malformed (the call is refused as a bad request)."""
+    mode = headers.get("x-visage-capture-mode")
+    if mode is not None and mode.strip().lower() not in ("live", "recorded"):
+        return None
+    camera = headers.get("x-visage-camera")
+    if camera is not None and camera.strip().lower() not in ("body-worn", "dash", "fixed", "handheld", "unknown"):
+        return None
+    captured_at = None
+    if (raw := headers.get("x-visage-captured-at")) is not None:
+        try:
+            captured_at = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if captured_at.tzinfo is None:
+            return None
+    if mode is None or mode.strip().lower() == "live" or captured_at is None:
+        return True
+    return bool(datetime.now(UTC) - captured_at < timedelta(hours=24))
+
+
+def test_no_route_gives_law_enforcement_a_realtime_recognition_result(app: Flask, client: FlaskClient,
+                                                                      redis_db: Redis) -> None:
+    routes = recognition_routes(app)
+    assert {str(operation_class_of(app.view_functions[rule.endpoint])) for rule, _, _ in routes} == {
+        str(kind) for kind in RECOGNITION_CLASSES}
+    police = sign_up(client, customer_type="law_enforcement", country="GB", organization="Kent Police")
+    approve(client, police.tenant_id, "recorded material only")
+    faces = {
+        "live": detect_face(client, police, live()),
+        "no headers": detect_face(client, police, {}),
+        "recorded an hour ago": detect_face(client, police, recorded(timedelta(hours=1))),
+        "recorded three days ago": detect_face(client, police, recorded()),
+    }
+    countries = [country.alpha_2 for country in pycountry.countries]
+
+    @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        route=st.sampled_from(routes),
+        country=st.sampled_from(countries),
+        headers=capture_headers(),
+        kinds=st.one_of(st.lists(st.sampled_from(FACE_KINDS), min_size=1, max_size=4),
+                        st.lists(st.just("recorded three days ago"), min_size=1, max_size=3)),
+    )
+    def check(route: tuple[Rule, str, str], country: str, headers: dict[str, str], kinds: list[str]) -> None:
+        rule, method, url = route
+        redis_db.hset(keys.tenant(police.tenant_id), "country", country)
+        redis_db.delete(keys.audit_by_tenant(police.tenant_id))  # the cadence is tested on its own
+        ids = [faces[kind] for kind in kinds]
+        body: dict[str, Any] = {"faceId": ids[0], "faceId1": ids[0], "faceId2": ids[-1], "faceIds": ids,
+                                "personGroupId": "x1", "largePersonGroupId": "x1", "faceListId": "x1",
+                                "largeFaceListId": "x1", "personId": "00000000-0000-0000-0000-000000000001"}
+        response = client.open(url, method=method, json=body, headers={**police.key_header, **headers})
+        realtime = header_says_realtime(headers)
+        realtime = realtime if realtime is None else realtime or any(kind != "recorded three days ago"
+                                                                     for kind in kinds)
+        code = (response.get_json(silent=True) or {}).get("error", {}).get("code")
+        if realtime is None:
+            assert response.status_code == 400, (rule.rule, headers)
+        elif realtime or country == "US":
+            assert response.status_code in NO_RESULT_STATUSES, (rule.rule, headers, kinds, response.get_json())
+            assert code == "TermsOfUseViolation", (rule.rule, headers, kinds, response.get_json())
+        else:
+            assert code != "TermsOfUseViolation", (rule.rule, headers, kinds, response.get_json())
+
+    check()
