@@ -1,4 +1,92 @@
-"""Typed Python client for Visage, the local Azure-Face-compatible face API."""
+"""Typed Python client for Visage, the local Azure-Face-compatible face API.
 
-__version__ = "0.1.0"
-__all__ = ["__version__"]
+    from visage import FaceClient
+    with FaceClient("http://127.0.0.1:8080", key) as client:
+        faces = client.detect(Path("photo.jpg"))
+
+Clients: `FaceClient` (data plane, deployment key), `ManagementClient` (signup, deployments, keys,
+audit, policy dry run; management token), `AdminClient` (operator; admin token). Models are in
+`visage.models`, enums in `visage.enums`, errors in `visage.exceptions`.
+"""
+
+from visage._admin_client import AdminClient
+from visage._client_base import DEFAULT_API_VERSION, KeyCredential
+from visage._face_client import FaceClient
+from visage._management_client import ManagementClient
+from visage._paging import ItemPaged
+from visage._polling import TrainingPoller
+from visage._retry import RetryPolicy
+from visage._transport import Clock, HttpRequest
+from visage._version import VERSION
+from visage.capture import Camera, CaptureContext, CaptureMode
+from visage.enums import (
+    CustomerType,
+    DetectionModel,
+    FaceAttributeType,
+    FindSimilarMatchMode,
+    KeyName,
+    LimitedAccess,
+    OperationClass,
+    OperationStatus,
+    RecognitionModel,
+    ReviewDecision,
+    Sku,
+    TenantStatus,
+)
+from visage.exceptions import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    ConflictError,
+    InvalidRequestError,
+    NotFoundError,
+    OperationFailedError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServiceError,
+    TermsOfUseViolation,
+    VisageError,
+)
+
+__version__ = VERSION
+
+__all__ = [
+    "DEFAULT_API_VERSION",
+    "APIConnectionError",
+    "APITimeoutError",
+    "AdminClient",
+    "AuthenticationError",
+    "Camera",
+    "CaptureContext",
+    "CaptureMode",
+    "Clock",
+    "ConflictError",
+    "CustomerType",
+    "DetectionModel",
+    "FaceAttributeType",
+    "FaceClient",
+    "FindSimilarMatchMode",
+    "HttpRequest",
+    "InvalidRequestError",
+    "ItemPaged",
+    "KeyCredential",
+    "KeyName",
+    "LimitedAccess",
+    "ManagementClient",
+    "NotFoundError",
+    "OperationClass",
+    "OperationFailedError",
+    "OperationStatus",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RecognitionModel",
+    "RetryPolicy",
+    "ReviewDecision",
+    "ServiceError",
+    "Sku",
+    "TenantStatus",
+    "TermsOfUseViolation",
+    "TrainingPoller",
+    "VisageError",
+    "__version__",
+]

@@ -1,0 +1,68 @@
+"""`AdminClient`: the operator API (/admin/v1), with the admin token `visage up` prints."""
+
+from __future__ import annotations
+
+import requests
+
+from visage import _management_requests as build
+from visage._client_base import BaseClient, check_endpoint, check_secret
+from visage._decode import decode, decode_list
+from visage._management_client import bearer
+from visage._paging import ItemPaged, single_page
+from visage._retry import RetryPolicy
+from visage._transport import DEFAULT_TIMEOUT, Clock, Timeout, Transport
+from visage.enums import CustomerType, LimitedAccess, ReviewDecision, TenantStatus
+from visage.models import AuditEntry, OutboxMessage, Tenant
+
+
+class AdminClient(BaseClient):
+    """Review, suspend and reinstate tenants; read the audit trail and the outbox."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        admin_token: str,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self._endpoint = check_endpoint(endpoint)
+        token = check_secret(admin_token, "admin_token")
+        self._transport = Transport(self._endpoint, auth_headers=lambda: bearer(token), timeout=timeout,
+                                    retry=retry, session=session, clock=clock)
+
+    def list_tenants(self, *, status: TenantStatus | str | None = None,
+                     limited_access: LimitedAccess | str | None = None) -> ItemPaged[Tenant]:
+        """Every tenant, oldest first, optionally only those with a status or review state."""
+        request = build.build_admin_list_tenants_request(
+            status=str(status) if status is not None else None,
+            limited_access=str(limited_access) if limited_access is not None else None)
+        return single_page(lambda: decode_list(Tenant, self._transport.send(request)))
+
+    def get_tenant(self, tenant_id: str) -> Tenant:
+        return decode(Tenant, self._transport.send(build.build_admin_get_tenant_request(tenant_id)))
+
+    def review_tenant(self, tenant_id: str, *, decision: ReviewDecision | str, reason: str,
+                      customer_type: CustomerType | str | None = None) -> Tenant:
+        """Approve or reject Limited Access (optionally correcting the customer type)."""
+        return decode(Tenant, self._transport.send(build.build_review_tenant_request(
+            tenant_id, decision=decision, reason=reason, customer_type=customer_type)))
+
+    def suspend_tenant(self, tenant_id: str, *, reason: str) -> Tenant:
+        """Suspend a tenant: its keys and token stop working until reinstated."""
+        return decode(Tenant, self._transport.send(build.build_suspend_tenant_request(tenant_id, reason=reason)))
+
+    def reinstate_tenant(self, tenant_id: str, *, reason: str) -> Tenant:
+        return decode(Tenant, self._transport.send(build.build_reinstate_tenant_request(tenant_id, reason=reason)))
+
+    def list_audit(self, *, tenant_id: str | None = None, limit: int | None = None) -> ItemPaged[AuditEntry]:
+        """The audit trail, newest first, optionally of one tenant."""
+        return single_page(lambda: decode_list(AuditEntry, self._transport.send(
+            build.build_admin_list_audit_request(tenant_id=tenant_id, limit=limit))))
+
+    def list_outbox(self) -> ItemPaged[OutboxMessage]:
+        """The emails Visage would have sent, newest first."""
+        return single_page(lambda: decode_list(OutboxMessage, self._transport.send(
+            build.build_list_outbox_request())))

@@ -1,0 +1,222 @@
+"""`FaceClient`: the data plane (`{endpoint}/face/{apiVersion}`), with a deployment key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import requests
+
+from visage import _face_requests as build
+from visage._client_base import DEFAULT_API_VERSION, BaseClient, KeyCredential, check_endpoint
+from visage._decode import decode, decode_list
+from visage._face_lists import FaceListOperations, LargeFaceListOperations
+from visage._images import ImageInput, read_image
+from visage._person_groups import LargePersonGroupOperations, PersonGroupOperations
+from visage._polling import DEFAULT_POLLING_INTERVAL
+from visage._retry import RetryPolicy
+from visage._transport import DEFAULT_TIMEOUT, Clock, HttpRequest, Timeout, Transport
+from visage.capture import CaptureContext
+from visage.enums import DetectionModel, FaceAttributeType, FindSimilarMatchMode, RecognitionModel
+from visage.models import (
+    FaceDetectionResult,
+    FaceFindSimilarResult,
+    FaceGroupingResult,
+    FaceIdentificationResult,
+    FaceVerificationResult,
+    OperationResult,
+)
+
+KEY_HEADER = "Ocp-Apim-Subscription-Key"
+
+
+def _face_ids(face_ids: Sequence[str]) -> list[str]:
+    if isinstance(face_ids, str):
+        raise TypeError("face_ids is a list of faceIds, not one string")
+    return list(face_ids)
+
+
+class FaceClient(BaseClient):
+    """Detect, verify, identify, find similar and group faces, and manage collections.
+
+    `FaceClient(endpoint, key)` with a deployment's endpoint and one of its keys (or a
+    `KeyCredential` to swap keys later). Options, all keyword-only: `api_version` ("v1.2"),
+    `timeout` (seconds per attempt, or (connect, read)), `retry` (a `RetryPolicy`), `session` (a
+    `requests.Session` to reuse), `polling_interval` (seconds between training polls when the server
+    sends no Retry-After) and `clock` (tests).
+
+    Collections are attribute groups: `large_person_groups`, `person_groups`, `large_face_lists`,
+    `face_lists` (each with `.persons` and/or `.faces`). Every call raises a `VisageError` subclass on
+    failure (see `visage.exceptions`).
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        key: str | KeyCredential,
+        *,
+        api_version: str = DEFAULT_API_VERSION,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        polling_interval: float = DEFAULT_POLLING_INTERVAL,
+        clock: Clock | None = None,
+    ) -> None:
+        self._endpoint = check_endpoint(endpoint)
+        if not api_version or "/" in api_version:
+            raise ValueError(f"api_version is a path segment like {DEFAULT_API_VERSION!r}")
+        self.api_version = api_version
+        credential = key if isinstance(key, KeyCredential) else KeyCredential(key)
+        self._transport = Transport(
+            f"{self._endpoint}/face/{api_version}",
+            auth_headers=lambda: {KEY_HEADER: credential.key},
+            timeout=timeout, retry=retry, session=session, clock=clock,
+        )
+        self.large_person_groups = LargePersonGroupOperations(self._transport, polling_interval=polling_interval)
+        self.person_groups = PersonGroupOperations(self._transport, polling_interval=polling_interval)
+        self.large_face_lists = LargeFaceListOperations(self._transport, polling_interval=polling_interval)
+        self.face_lists = FaceListOperations(self._transport)
+
+    # Detection
+
+    def detect(
+        self,
+        image: ImageInput,
+        *,
+        detection_model: DetectionModel | str | None = None,
+        recognition_model: RecognitionModel | str | None = None,
+        return_face_id: bool | None = None,
+        return_face_landmarks: bool | None = None,
+        return_face_attributes: Iterable[FaceAttributeType | str] | None = None,
+        return_recognition_model: bool | None = None,
+        face_id_time_to_live: int | None = None,
+        capture: CaptureContext | None = None,
+    ) -> list[FaceDetectionResult]:
+        """Faces in an image (bytes, a binary file, or a path), largest first; [] when none.
+
+        Options left None take the server's defaults (detection_01, recognition_01, faceIds on).
+        """
+        params = build.detect_query(
+            detection_model=detection_model, recognition_model=recognition_model, return_face_id=return_face_id,
+            return_face_landmarks=return_face_landmarks, return_face_attributes=return_face_attributes,
+            return_recognition_model=return_recognition_model, face_id_time_to_live=face_id_time_to_live)
+        request = build.build_detect_request(read_image(image), params=params, capture=capture)
+        return decode_list(FaceDetectionResult, self._transport.send(request))
+
+    def detect_from_url(
+        self,
+        url: str,
+        *,
+        detection_model: DetectionModel | str | None = None,
+        recognition_model: RecognitionModel | str | None = None,
+        return_face_id: bool | None = None,
+        return_face_landmarks: bool | None = None,
+        return_face_attributes: Iterable[FaceAttributeType | str] | None = None,
+        return_recognition_model: bool | None = None,
+        face_id_time_to_live: int | None = None,
+        capture: CaptureContext | None = None,
+    ) -> list[FaceDetectionResult]:
+        """Faces in an image the server downloads from `url` (Visage refuses private addresses
+        unless its operator allows them: `InvalidRequestError` with code InvalidURL)."""
+        params = build.detect_query(
+            detection_model=detection_model, recognition_model=recognition_model, return_face_id=return_face_id,
+            return_face_landmarks=return_face_landmarks, return_face_attributes=return_face_attributes,
+            return_recognition_model=return_recognition_model, face_id_time_to_live=face_id_time_to_live)
+        request = build.build_detect_from_url_request(url, params=params, capture=capture)
+        return decode_list(FaceDetectionResult, self._transport.send(request))
+
+    # Verification
+
+    def verify_face_to_face(self, face_id1: str, face_id2: str, *,
+                            capture: CaptureContext | None = None) -> FaceVerificationResult:
+        """Whether two faceIds are the same person."""
+        request = build.build_verify_face_to_face_request(face_id1, face_id2, capture=capture)
+        return decode(FaceVerificationResult, self._transport.send(request))
+
+    def verify_from_large_person_group(self, face_id: str, large_person_group_id: str, person_id: str, *,
+                                       capture: CaptureContext | None = None) -> FaceVerificationResult:
+        """Whether a faceId is a person of a large person group."""
+        request = build.build_verify_from_group_request(
+            face_id, person_id, group_key="largePersonGroupId", group_id=large_person_group_id, capture=capture)
+        return decode(FaceVerificationResult, self._transport.send(request))
+
+    def verify_from_person_group(self, face_id: str, person_group_id: str, person_id: str, *,
+                                 capture: CaptureContext | None = None) -> FaceVerificationResult:
+        """Whether a faceId is a person of a person group."""
+        request = build.build_verify_from_group_request(
+            face_id, person_id, group_key="personGroupId", group_id=person_group_id, capture=capture)
+        return decode(FaceVerificationResult, self._transport.send(request))
+
+    # Identification
+
+    def identify_from_large_person_group(
+        self, face_ids: Sequence[str], large_person_group_id: str, *,
+        max_num_of_candidates_returned: int | None = None, confidence_threshold: float | None = None,
+        capture: CaptureContext | None = None,
+    ) -> list[FaceIdentificationResult]:
+        """Who each of 1 to 10 faceIds is, among a trained large person group."""
+        request = build.build_identify_request(
+            _face_ids(face_ids), group_key="largePersonGroupId", group_id=large_person_group_id,
+            max_num_of_candidates_returned=max_num_of_candidates_returned,
+            confidence_threshold=confidence_threshold, capture=capture)
+        return decode_list(FaceIdentificationResult, self._transport.send(request))
+
+    def identify_from_person_group(
+        self, face_ids: Sequence[str], person_group_id: str, *,
+        max_num_of_candidates_returned: int | None = None, confidence_threshold: float | None = None,
+        capture: CaptureContext | None = None,
+    ) -> list[FaceIdentificationResult]:
+        """Who each of 1 to 10 faceIds is, among a trained person group."""
+        request = build.build_identify_request(
+            _face_ids(face_ids), group_key="personGroupId", group_id=person_group_id,
+            max_num_of_candidates_returned=max_num_of_candidates_returned,
+            confidence_threshold=confidence_threshold, capture=capture)
+        return decode_list(FaceIdentificationResult, self._transport.send(request))
+
+    # Find similar and group
+
+    def find_similar(self, face_id: str, face_ids: Sequence[str], *,
+                     max_num_of_candidates_returned: int | None = None,
+                     mode: FindSimilarMatchMode | str | None = None,
+                     capture: CaptureContext | None = None) -> list[FaceFindSimilarResult]:
+        """Faces among `face_ids` that look like `face_id`, most similar first."""
+        return self._find_similar(face_id, {"faceIds": _face_ids(face_ids)}, max_num_of_candidates_returned,
+                                  mode, capture)
+
+    def find_similar_from_face_list(self, face_id: str, face_list_id: str, *,
+                                    max_num_of_candidates_returned: int | None = None,
+                                    mode: FindSimilarMatchMode | str | None = None,
+                                    capture: CaptureContext | None = None) -> list[FaceFindSimilarResult]:
+        """Faces of a face list that look like `face_id` (answers carry `persisted_face_id`)."""
+        return self._find_similar(face_id, {"faceListId": face_list_id}, max_num_of_candidates_returned, mode,
+                                  capture)
+
+    def find_similar_from_large_face_list(self, face_id: str, large_face_list_id: str, *,
+                                          max_num_of_candidates_returned: int | None = None,
+                                          mode: FindSimilarMatchMode | str | None = None,
+                                          capture: CaptureContext | None = None) -> list[FaceFindSimilarResult]:
+        """Faces of a trained large face list that look like `face_id`."""
+        return self._find_similar(face_id, {"largeFaceListId": large_face_list_id},
+                                  max_num_of_candidates_returned, mode, capture)
+
+    def _find_similar(self, face_id: str, scope: dict[str, object], max_candidates: int | None,
+                      mode: FindSimilarMatchMode | str | None,
+                      capture: CaptureContext | None) -> list[FaceFindSimilarResult]:
+        request = build.build_find_similar_request(
+            face_id, scope=scope, max_num_of_candidates_returned=max_candidates, mode=mode, capture=capture)
+        return decode_list(FaceFindSimilarResult, self._transport.send(request))
+
+    def group(self, face_ids: Sequence[str], *, capture: CaptureContext | None = None) -> FaceGroupingResult:
+        """Split 2 to 1000 faceIds into groups of the same person."""
+        request = build.build_group_request(_face_ids(face_ids), capture=capture)
+        return decode(FaceGroupingResult, self._transport.send(request))
+
+    # Operations
+
+    def get_operation(self, operation_id: str) -> OperationResult:
+        """A long-running operation's status (what training pollers read)."""
+        return decode(OperationResult, self._transport.send(build.build_get_operation_request(operation_id)))
+
+    def send_request(self, request: HttpRequest) -> requests.Response:
+        """Send a request this SDK has no method for yet, with the client's key, timeout and retries.
+        `request.url` is relative to `{endpoint}/face/{api_version}`."""
+        return self._transport.send(request)
