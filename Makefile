@@ -28,7 +28,8 @@ run: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(if $(wildcard sdk),cd sdk && ../$(BIN)/mypy --strict visage examples)
+	$(if $(wildcard sdk/pyproject.toml),cd sdk && ../$(BIN)/mypy --strict visage examples)
+	$(if $(wildcard terraform/pyproject.toml),cd terraform && ../$(BIN)/mypy)
 
 unit: setup
 	$(BIN)/pytest tests/unit -q

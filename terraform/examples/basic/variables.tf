@@ -1,0 +1,30 @@
+variable "endpoint" {
+  description = "Visage's base URL, e.g. http://127.0.0.1:8080. Null: the VISAGE_ENDPOINT environment variable."
+  type        = string
+  default     = null
+}
+
+variable "token" {
+  description = "The tenant's management token. Null: the VISAGE_MANAGEMENT_TOKEN environment variable."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "deployment_name" {
+  description = "The deployment's name: 1 to 64 letters, digits and hyphens."
+  type        = string
+  default     = "face-tf"
+}
+
+variable "sku" {
+  description = "F0 (free) or S0 (standard); changes in place."
+  type        = string
+  default     = "F0"
+}
+
+variable "region" {
+  description = "An Azure region with the Face service; changing it makes a new deployment."
+  type        = string
+  default     = "westeurope"
+}

@@ -1,0 +1,88 @@
+"""`visage_deployment_key_rotation`: regenerates key1 or key2 of a deployment when it is created, that is on
+the first apply and again whenever `triggers` (or `deployment`, `key_name`) change.
+
+The old key stops working at once and the other key keeps working, so rotate key1 and key2 at different
+times. Destroying a rotation changes nothing in Visage: the key it made stays valid.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tf.iface import CreateContext, DeleteContext, ImportContext, ReadContext, UpdateContext
+from tf.schema import Attribute, Schema
+from tf.types import Map, String
+from tf.utils import Diagnostics
+
+from terraform_provider_visage import rules
+from terraform_provider_visage.base import SCHEMA_VERSION, VisageResource
+from terraform_provider_visage.client import ClientError
+from terraform_provider_visage.diagnostics import is_not_found, report
+
+ATTRIBUTES = ("deployment", "key_name", "triggers", "key", "rotated_at")
+
+
+class KeyRotationResource(VisageResource):
+    @classmethod
+    def get_name(cls) -> str:
+        return "deployment_key_rotation"
+
+    @classmethod
+    def get_schema(cls) -> Schema:
+        return Schema(version=SCHEMA_VERSION, description="Regenerates one key of a deployment.", attributes=[
+            Attribute("deployment", String(), required=True, requires_replace=True,
+                      description="The name of the deployment whose key to regenerate."),
+            Attribute("key_name", String(), required=True, requires_replace=True,
+                      description="`key1` or `key2`."),
+            Attribute("triggers", Map(String()), optional=True, requires_replace=True, description=(
+                "Any values: when one changes, the key is regenerated again (e.g. `{ month = \"2025-06\" }`).")),
+            Attribute("key", String(), computed=True, sensitive=True,
+                      description="The new key. Null after `terraform import`: Visage cannot show a key again."),
+            Attribute("rotated_at", String(), computed=True, description="When this rotation regenerated the key."),
+        ])
+
+    def validate(self, diags: Diagnostics, type_name: str, config: dict[str, Any]) -> None:
+        super().validate(diags, type_name, config)
+        rules.check_deployment_name(diags, config, "deployment")
+        rules.check_one_of(diags, config, "key_name", rules.KEY_NAMES)
+
+    def create(self, ctx: CreateContext, planned: dict[str, Any]) -> dict[str, Any] | None:
+        deployment, key_name = planned["deployment"], planned["key_name"]
+        try:
+            regenerated = self.client.regenerate_key(deployment, key_name)
+        except ClientError as error:
+            report(ctx.diagnostics, error, action=f"Regenerating {key_name} of deployment {deployment!r}",
+                   attributes=ATTRIBUTES)
+            return None
+        rotated_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        return {**planned, "key": (regenerated.get("keys") or {}).get(key_name), "rotated_at": rotated_at}
+
+    def read(self, ctx: ReadContext, current: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            self.client.get_deployment(current["deployment"])
+        except ClientError as error:
+            if is_not_found(error):
+                return None  # the deployment is gone, and the key with it
+            report(ctx.diagnostics, error, action=f"Reading deployment {current['deployment']!r}")
+        return current
+
+    def update(self, ctx: UpdateContext, current: dict[str, Any], planned: dict[str, Any]) -> dict[str, Any] | None:
+        return planned  # every argument forces a new rotation: nothing changes in place
+
+    def delete(self, ctx: DeleteContext, current: dict[str, Any]) -> None:
+        return None  # a regenerated key cannot be taken back; forgetting the rotation is all there is to do
+
+    def import_(self, ctx: ImportContext, id: str) -> dict[str, Any] | None:
+        """`terraform import visage_deployment_key_rotation.NAME <deployment>/<key1|key2>`: adopts the key as it
+        is, without regenerating it; `key` stays null."""
+        deployment, _, key_name = id.partition("/")
+        if not rules.DEPLOYMENT_NAME.fullmatch(deployment) or key_name not in rules.KEY_NAMES:
+            ctx.diagnostics.add_error(f"Invalid import id {id!r}", "The import id is <deployment>/<key1|key2>.")
+            return None
+        try:
+            self.client.get_deployment(deployment)
+        except ClientError as error:
+            report(ctx.diagnostics, error, action=f"Importing the {key_name} rotation of deployment {deployment!r}")
+            return None
+        return {"deployment": deployment, "key_name": key_name, "triggers": None, "key": None, "rotated_at": None}
