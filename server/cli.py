@@ -29,6 +29,13 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("worker", help="run one RQ worker against REDIS_URL")
 
+    audit = commands.add_parser("audit", help="operator tools for the audit trail")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_commands.add_parser("verify", help="walk the hash chain of the audit trail in REDIS_URL; exit 1 if broken")
+
+    document = commands.add_parser("openapi", help="print the OpenAPI document the app generates")
+    document.add_argument("--write", type=Path, metavar="FILE", help="write it to FILE instead (openapi/visage.yaml)")
+
     args = parser.parse_args(argv)
     if args.command == "up":
         from server.up import Options, run
@@ -45,9 +52,38 @@ def main(argv: list[str] | None = None) -> int:
 
         worker_main()
         return 0
+    if args.command == "openapi":
+        return write_openapi(args.write)
+    if args.command == "audit":
+        return verify_audit()
     parser.error(f"unknown command {args.command}")
     return 2
 
 
+def verify_audit() -> int:
+    from server.extensions import connect
+    from server.store.audit import AuditLog
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    report = AuditLog(connect(url)).verify()
+    if report.ok:
+        print(f"OK: {report.count} audit entries, hash chain intact")
+        return 0
+    print(f"BROKEN at entry {report.broken_id or '(none)'} after {report.count} good entries: {report.reason}")
+    return 1
+
+
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def write_openapi(target: Path | None) -> int:
+    from server import create_app, openapi
+
+    text = openapi.to_yaml(openapi.build(create_app({"REDIS_URL": "redis://unused.invalid:6379/0"})))
+    if target is None:
+        sys.stdout.write(text)
+    else:
+        target.write_text(text)
+        print(f"wrote {target}", file=sys.stderr)
+    return 0

@@ -5,16 +5,27 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, jsonify
+from marshmallow import Schema, fields, validate
 from redis.exceptions import RedisError
 from rq import Worker
 
 from server import defaults
+from server.api.contract import Reply, Security, contract
 from server.extensions import get_redis
 
 bp = Blueprint("health", __name__)
 
 
+class HealthSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(["ok", "unavailable"]))
+    redis = fields.String(required=True)
+    workers = fields.Integer(required=True, metadata={"description": "Workers whose heartbeat is recent."})
+
+
 @bp.get("/healthz")
+@contract(operation_id="getHealth", summary="Whether Redis and a worker answer", tag="Health",
+          security=Security.NONE, errors=(),
+          replies=[Reply(200, "Ready.", HealthSchema), Reply(503, "Redis or every worker is down.", HealthSchema)])
 def healthz() -> tuple[Response, int]:
     redis = get_redis()
     try:

@@ -229,3 +229,21 @@ def test_collections_are_per_deployment(api: Api, client: FlaskClient) -> None:
     second = client.get("/face/v1.2/largepersongroups",
                         headers={"Ocp-Apim-Subscription-Key": created["keys"]["key1"]}).get_json()
     assert second == []
+
+
+def test_large_person_groups_through_the_management_api(client: FlaskClient, account: Account, api: Api) -> None:
+    base = f"/mgmt/v1/deployments/{account.deployment}/largepersongroups"
+    created = client.put(f"{base}/staff", json={"name": "Staff", "recognitionModel": "recognition_04"},
+                         headers=account.bearer)
+    assert created.status_code == 201
+    assert created.get_json() == {"largePersonGroupId": "staff", "name": "Staff", "recognitionModel": "recognition_04"}
+    assert api.call("GET", "/largepersongroups/staff").get_json()["name"] == "Staff"
+    updated = client.patch(f"{base}/staff", json={"userData": "hr"}, headers=account.bearer)
+    assert updated.get_json()["userData"] == "hr"
+    assert [g["largePersonGroupId"] for g in client.get(base, headers=account.bearer).get_json()] == ["staff"]
+    assert client.put(f"{base}/staff", json={"name": "x"}, headers=account.bearer).status_code == 409
+    other = sign_up(client, deployment="theirs")
+    assert client.get(f"{base}/staff", headers=other.bearer).status_code == 404
+    assert client.delete(f"{base}/staff", headers=account.bearer).status_code == 204
+    assert client.get(f"{base}/staff", headers=account.bearer).status_code == 404
+    assert client.get("/mgmt/v1/deployments/nope/largepersongroups/staff", headers=account.bearer).status_code == 404

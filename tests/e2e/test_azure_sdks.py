@@ -43,7 +43,8 @@ def test_azure_ai_vision_face_detect_verify_find_similar_group(live: LiveVisage,
     detected = client.detect(
         image("people/obama/obama.jpg"), detection_model=FaceDetectionModel.DETECTION03,
         recognition_model=FaceRecognitionModel.RECOGNITION04, return_face_id=True, return_face_landmarks=True,
-        return_face_attributes=[FaceAttributeTypeDetection03.HEAD_POSE, FaceAttributeTypeRecognition04.QUALITY_FOR_RECOGNITION],
+        return_face_attributes=[FaceAttributeTypeDetection03.HEAD_POSE,
+                                FaceAttributeTypeRecognition04.QUALITY_FOR_RECOGNITION],
         return_recognition_model=True,
     )
     assert len(detected) == 1

@@ -1,0 +1,64 @@
+"""The contract, served: GET /openapi.yaml and the Swagger UI at /docs (assets from the
+swagger-ui-py package, never a CDN)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import swagger_ui
+from flask import Blueprint, Flask, Response, current_app, send_from_directory
+
+from server import openapi
+from server.api.contract import Reply, Security, contract
+
+bp = Blueprint("docs", __name__)
+
+ASSETS = Path(swagger_ui.__file__).parent / "static"
+"""Swagger UI 5 (OpenAPI 3.1), shipped inside the swagger-ui-py wheel."""
+
+PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Visage API</title>
+  <link rel="stylesheet" href="/docs/static/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/static/swagger-ui-bundle.js"></script>
+  <script src="/docs/static/docs-init.js"></script>
+</body>
+</html>
+"""
+
+INIT = 'window.ui = SwaggerUIBundle({url: "/openapi.yaml", dom_id: "#swagger-ui", deepLinking: true});\n'
+
+
+@functools.cache
+def _document(app: Flask) -> str:
+    return openapi.to_yaml(openapi.build(app))
+
+
+@bp.get("/openapi.yaml")
+@contract(operation_id="getOpenApiDocument", summary="This OpenAPI document", tag="Documentation",
+          security=Security.NONE, errors=(), replies=[Reply(200, "OpenAPI 3.1, YAML.", media_type="application/yaml")])
+def openapi_document() -> Response:
+    return Response(_document(current_app._get_current_object()), mimetype="application/yaml")  # type: ignore[attr-defined]
+
+
+@bp.get("/docs")
+@contract(operation_id="getApiDocs", summary="Browse the API (Swagger UI)", tag="Documentation",
+          security=Security.NONE, errors=(), replies=[Reply(200, "An HTML page.", media_type="text/html")])
+def docs_page() -> Response:
+    return Response(PAGE, mimetype="text/html")
+
+
+@bp.get("/docs/static/<path:asset>")
+@contract(operation_id="getApiDocsAsset", summary="A Swagger UI asset", tag="Documentation",
+          security=Security.NONE, errors=(404,), path_names={"asset": "asset"},
+          replies=[Reply(200, "The file.", media_type="application/octet-stream")])
+def docs_asset(asset: str) -> Response:
+    if asset == "docs-init.js":
+        return Response(INIT, mimetype="text/javascript")
+    return send_from_directory(ASSETS, asset, max_age=86400)
