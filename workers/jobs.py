@@ -37,10 +37,18 @@ def purge_prefix(redis: Redis, prefix: str) -> int:
     return deleted
 
 
-def train_collection(deployment_id: str, kind: str, collection_id: str, operation_id: str) -> str:
-    """Build the snapshot of a collection for identify and find-similar."""
+def train_collection(tenant_id: str, deployment_id: str, kind: str, collection_id: str, operation_id: str) -> str:
+    """Build the snapshot of a collection for identify and find-similar, if the terms still allow it."""
     from server.domain.collections import RULES, CollectionKind
+    from server.domain.operations import OperationClass
+    from server.services.policy import authorize_job
     from server.services.training import run_training
 
+    redis = _connection()
+
+    def may_run() -> str | None:
+        decision = authorize_job(tenant_id, deployment_id, OperationClass.TRAINING, redis, job_id=operation_id)
+        return None if decision.allowed else decision.message
+
     rules = RULES[CollectionKind(kind)]
-    return run_training(_connection(), deployment_id, rules, collection_id, operation_id).value
+    return run_training(redis, deployment_id, rules, collection_id, operation_id, may_run=may_run).value

@@ -38,8 +38,9 @@ def _training_store(scope: Scope) -> TrainingStore:
     return TrainingStore(scope.redis, scope.deployment_id, scope.rules.kind.value)
 
 
-def train(scope: Scope, collection_id: str, queue: Queue) -> str:
-    """Queue a training run; 409 ...TrainingNotFinished while one is in progress."""
+def train(scope: Scope, collection_id: str, queue: Queue, *, tenant_id: str) -> str:
+    """Queue a training run; 409 ...TrainingNotFinished while one is in progress. The worker decides
+    again, under the terms of use, when the run starts."""
     get_collection(scope, collection_id)
     moment = now()
     run = TrainingRun(operation_id=str(uuid.uuid4()), status=TrainingStatus.NOT_STARTED, created=moment,
@@ -47,8 +48,8 @@ def train(scope: Scope, collection_id: str, queue: Queue) -> str:
     if not _training_store(scope).start(collection_id, run, moment):
         get_collection(scope, collection_id)  # deleted meanwhile: 404, else it is training
         raise scope.rules.under_training()
-    queue.enqueue(TRAINING_JOB, scope.deployment_id, scope.rules.kind.value, collection_id, run.operation_id,
-                  job_timeout=TRAINING_JOB_TIMEOUT, result_ttl=3600, failure_ttl=86400)
+    queue.enqueue(TRAINING_JOB, tenant_id, scope.deployment_id, scope.rules.kind.value, collection_id,
+                  run.operation_id, job_timeout=TRAINING_JOB_TIMEOUT, result_ttl=3600, failure_ttl=86400)
     return run.operation_id
 
 
@@ -72,16 +73,17 @@ def operation_status(redis: Redis, deployment_id: str, operation_id: str) -> Tra
 
 
 def run_training(redis: Redis, deployment_id: str, rules: KindRules, collection_id: str, operation_id: str,
-                 *, may_run: Callable[[], bool] = lambda: True) -> TrainingStatus:
-    """The worker's side: build the snapshot from every face now in the collection."""
+                 *, may_run: Callable[[], str | None] = lambda: None) -> TrainingStatus:
+    """The worker's side: build the snapshot from every face now in the collection, unless
+    `may_run` (the terms of use, decided again) answers a reason to refuse."""
     store = TrainingStore(redis, deployment_id, rules.kind.value)
     queued = store.latest(collection_id)
     if queued is None or queued.operation_id != operation_id or queued.status.finished:
         return TrainingStatus.FAILED  # replaced by a newer run, or the collection is gone
     started = now()
     running = dataclasses.replace(queued, status=TrainingStatus.RUNNING, last_action=started, heartbeat=started)
-    if not may_run():
-        _finish(store, collection_id, running, TrainingStatus.FAILED, "Training was refused by the terms of use.")
+    if (refusal := may_run()) is not None:
+        _finish(store, collection_id, running, TrainingStatus.FAILED, f"Training was refused: {refusal}")
         return TrainingStatus.FAILED
     store.record(collection_id, running)
     beating = _Heartbeat(lambda moment: store.record(collection_id, dataclasses.replace(

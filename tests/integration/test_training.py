@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -20,16 +21,32 @@ from server.domain.deployments import Sku
 from server.domain.detection import RecognitionModel
 from server.domain.training import TrainingStatus
 from server.services import collections, training
+from server.services.operator import suspend
+from server.services.tenants import sign_up
 from server.store.collections import CollectionStore
 from tests.conftest import TEST_REDIS_URL
 from tests.support.live import descendants
+from tests.support.tenants import signup_form
 from tests.support.workers import run_queued_jobs
 
 LPG = RULES[CollectionKind.LARGE_PERSON_GROUP]
 
 
+@dataclasses.dataclass(frozen=True)
+class Tenancy:
+    tenant_id: str
+    scope: collections.Scope
+
+
+def tenancy(redis: Redis) -> Tenancy:
+    """A real tenant and its starter deployment: training workers decide again on both."""
+    signed_up = sign_up(signup_form(), redis=redis, base_url="http://visage.test")
+    deployment = signed_up.starter.deployment
+    return Tenancy(signed_up.tenant.tenant_id, collections.Scope(redis, deployment.deployment_id, Sku.S0, LPG))
+
+
 def scope(redis: Redis) -> collections.Scope:
-    return collections.Scope(redis, "dep-test", Sku.S0, LPG)
+    return tenancy(redis).scope
 
 
 def vector(seed: int) -> np.ndarray:
@@ -41,13 +58,14 @@ def vector(seed: int) -> np.ndarray:
 
 def test_concurrent_adds_to_one_person_lose_nothing(redis_db: Redis) -> None:
     here = scope(redis_db)
+    deployment_id = here.deployment_id
     collections.create_collection(here, "g", "g", None, RecognitionModel.RECOGNITION_01)
     person = collections.create_person(here, "g", "p", None)
     added: list[str] = []
     lock = threading.Lock()
 
     def add_many(offset: int) -> None:
-        store = CollectionStore(Redis.from_url(TEST_REDIS_URL), "dep-test", LPG)
+        store = CollectionStore(Redis.from_url(TEST_REDIS_URL), deployment_id, LPG)
         for index in range(25):
             face_id = str(uuid.uuid4())
             store.add_face("g", face_id, vector(offset * 100 + index), person_id=person, user_data=None,
@@ -66,7 +84,8 @@ def test_concurrent_adds_to_one_person_lose_nothing(redis_db: Redis) -> None:
 
 
 def test_adds_during_training_never_corrupt_the_snapshot(redis_db: Redis) -> None:
-    here = scope(redis_db)
+    tenant = tenancy(redis_db)
+    here = tenant.scope
     collections.create_collection(here, "g", "g", None, RecognitionModel.RECOGNITION_01)
     persons = [(str(uuid.uuid4()), f"p{i}", [(str(uuid.uuid4()), vector(i))]) for i in range(20_000)]
     here.store.import_persons("g", persons)
@@ -75,7 +94,7 @@ def test_adds_during_training_never_corrupt_the_snapshot(redis_db: Redis) -> Non
     stop = threading.Event()
 
     def keep_adding() -> None:
-        store = CollectionStore(Redis.from_url(TEST_REDIS_URL), "dep-test", LPG)
+        store = CollectionStore(Redis.from_url(TEST_REDIS_URL), here.deployment_id, LPG)
         n = 0
         while not stop.is_set():
             person_id, _, _ = persons[n % 100]
@@ -92,7 +111,7 @@ def test_adds_during_training_never_corrupt_the_snapshot(redis_db: Redis) -> Non
     adder = threading.Thread(target=keep_adding)
     adder.start()
     try:
-        training.train(here, "g", queue=_queue(redis_db))
+        training.train(here, "g", queue=_queue(redis_db), tenant_id=tenant.tenant_id)
         run_queued_jobs(redis_db)
     finally:
         stop.set()
@@ -118,7 +137,8 @@ def _queue(redis: Redis) -> Queue:
 
 def test_a_killed_worker_leaves_training_failed_not_running_and_the_next_one_succeeds(
         redis_db: Redis, monkeypatch: pytest.MonkeyPatch) -> None:
-    here = scope(redis_db)
+    tenant = tenancy(redis_db)
+    here = tenant.scope
     collections.create_collection(here, "big", "big", None, RecognitionModel.RECOGNITION_01)
     rng = np.random.default_rng(1)
     for batch in range(4):
@@ -127,7 +147,7 @@ def test_a_killed_worker_leaves_training_failed_not_running_and_the_next_one_suc
             for _ in range(50_000)
         ])
         del batch
-    operation = training.train(here, "big", queue=_queue(redis_db))
+    operation = training.train(here, "big", queue=_queue(redis_db), tenant_id=tenant.tenant_id)
     worker = subprocess.Popen([sys.executable, "-m", "workers"], env={**os.environ, "REDIS_URL": TEST_REDIS_URL,
                                                                      "VISAGE_LOG_LEVEL": "WARNING"},
                               start_new_session=True)
@@ -146,10 +166,21 @@ def test_a_killed_worker_leaves_training_failed_not_running_and_the_next_one_suc
         assert time.monotonic() < deadline, "training stayed running"
         time.sleep(0.5)
     assert status.status is TrainingStatus.FAILED
-    assert training.operation_status(redis_db, "dep-test", operation).status is TrainingStatus.FAILED
+    assert training.operation_status(redis_db, here.deployment_id, operation).status is TrainingStatus.FAILED
     assert here.snapshots.load("big") is None
-    training.train(here, "big", queue=_queue(redis_db))
+    training.train(here, "big", queue=_queue(redis_db), tenant_id=tenant.tenant_id)
     run_queued_jobs(redis_db)
     assert training.training_status(here, "big").status is TrainingStatus.SUCCEEDED
     snapshot = here.snapshots.load("big")
     assert snapshot is not None and snapshot.rows == 200_000
+
+
+def test_the_worker_decides_again_and_refuses_training_for_a_tenant_suspended_meanwhile(redis_db: Redis) -> None:
+    tenant = tenancy(redis_db)
+    collections.create_collection(tenant.scope, "g", "g", None, RecognitionModel.RECOGNITION_01)
+    training.train(tenant.scope, "g", queue=_queue(redis_db), tenant_id=tenant.tenant_id)
+    suspend(tenant.tenant_id, "investigating a complaint", redis=redis_db)
+    run_queued_jobs(redis_db)
+    result = training.training_status(tenant.scope, "g")
+    assert result.status is TrainingStatus.FAILED and "suspended" in (result.message or "")
+    assert tenant.scope.snapshots.load("g") is None
