@@ -160,5 +160,6 @@ class OperationClass(ExtensibleEnum):
     FIND_SIMILAR = "find_similar"
     GROUPING = "grouping"
     ENROLLMENT = "enrollment"
+    FACE_ENROLLMENT = "face_enrollment"
     TRAINING = "training"
     COLLECTION_READ = "collection_read"

@@ -29,6 +29,8 @@ from server.services import training
 from server.store.collections import CollectionRecord, FaceRecordInCollection, PersonRecord
 
 READ, WRITE, TRAIN = OperationClass.COLLECTION_READ, OperationClass.ENROLLMENT, OperationClass.TRAINING
+ADD_FACE = OperationClass.FACE_ENROLLMENT
+"""Adding a face image to a collection: the terms of use look at how that image was captured."""
 NO_BODY = Reply(200, "Done; the answer has no body.", media_type="")
 RETRY_AFTER = "Retry-After"
 
@@ -218,7 +220,7 @@ def _register_persons(rules: KindRules, base: str, route: Route) -> None:
     route(person, "GET", "get_person", READ, get_person, replies=[Reply(200, "The person.", schemas.PersonSchema)])
     route(person, "PATCH", "update_person", WRITE, update_person, body=schemas.NameAndUserDataSchema)
     route(person, "DELETE", "delete_person", WRITE, delete_person)
-    route(f"{person}/persistedfaces", "POST", "add_face", WRITE, add_face, query=schemas.AddFaceQuerySchema,
+    route(f"{person}/persistedfaces", "POST", "add_face", ADD_FACE, add_face, query=schemas.AddFaceQuerySchema,
           body=ImageUrlSchema, body_kind=BodyKind.IMAGE, errors=(404, 415),
           replies=[Reply(200, "The persisted face's id.", schemas.AddFaceResultSchema)])
     route(face, "GET", "get_face", READ, get_face, replies=[Reply(200, "The face.", schemas.PersistedFaceSchema)])
@@ -237,7 +239,7 @@ def _register_list_faces(rules: KindRules, base: str, route: Route) -> None:
         service.delete_face(_scope(rules), collection_id, None, face_id)
         return _empty()
 
-    route(faces, "POST", "add_face", WRITE, add_face, query=schemas.AddFaceQuerySchema, body=ImageUrlSchema,
+    route(faces, "POST", "add_face", ADD_FACE, add_face, query=schemas.AddFaceQuerySchema, body=ImageUrlSchema,
           body_kind=BodyKind.IMAGE, errors=(404, 415),
           replies=[Reply(200, "The persisted face's id.", schemas.AddFaceResultSchema)])
     route(face, "DELETE", "delete_face", WRITE, delete_face)

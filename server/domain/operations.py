@@ -12,6 +12,7 @@ class OperationClass(enum.StrEnum):
     FIND_SIMILAR = "find_similar"
     GROUPING = "grouping"
     ENROLLMENT = "enrollment"
+    FACE_ENROLLMENT = "face_enrollment"
     TRAINING = "training"
     COLLECTION_READ = "collection_read"
 

@@ -24,6 +24,7 @@ from server.domain.operations import RECOGNITION_CLASSES, OperationClass
 from server.domain.policy import PolicyDecision, PolicyRequest, decide
 from server.domain.tenants import Tenant, TenantNotFound
 from server.extensions import get_redis
+from server.store import cadence as calls
 from server.store.audit import AuditLog
 from server.store.deployments import DeploymentRepository
 from server.store.faces import FaceRepository
@@ -32,9 +33,14 @@ from server.store.tenants import TenantRepository
 FACE_ID_FIELDS = frozenset({"faceid", "faceid1", "faceid2", "faceids"})
 """Body fields (any case) that name faceIds in verify, identify, findsimilars and group."""
 
-MAX_FACE_IDS_CHECKED = 1000
-"""The most faceIds one call can carry (group's limit). A body naming more is not looked through:
-it counts as doubtful provenance, which is real time for the clauses that ask."""
+MAX_FACE_IDS_CHECKED = 1001
+"""The most faceIds one call can carry: find-similar's probe and its 1000 candidates. A body naming
+more is not looked through: it counts as doubtful provenance, which is real time for the clauses
+that ask."""
+
+AUDITED_CLASSES = RECOGNITION_CLASSES | {OperationClass.FACE_ENROLLMENT}
+"""Decisions written to the audit trail: every recognition call, and every face added to a
+collection (a face enrolled from live capture could later be searched)."""
 
 UNKNOWN_PROVENANCE = CaptureContext()
 """Stands for faceIds whose capture context was not read: no mode, so real time (fail closed)."""
@@ -80,7 +86,8 @@ def evaluate(tenant: Tenant, operation_class: OperationClass, *, sku: Sku, captu
     """What `authorize` would answer for a described call, without making it, auditing it or counting it."""
     moment = at or now()
     document = terms.document(policy_version) if policy_version else terms.current(moment)
-    return decide(_facts(redis, tenant, sku, operation_class, capture, face_ids, moment, document), document)
+    facts = _facts(redis, tenant, sku, operation_class, capture, face_ids, moment, document, record_call=False)
+    return decide(facts, document)
 
 def face_ids_in(body: Any) -> list[str]:
     """Every faceId a JSON body names, under any casing of the field names, spelled as the views will
@@ -110,23 +117,30 @@ def stored_captures(redis: Redis, tenant_id: str, face_ids: Sequence[str]) -> tu
     return tuple(record.capture for record in records if record is not None and record.tenant_id == tenant_id)
 
 
-def recent_calls(redis: Redis, tenant_id: str, at: datetime, document: terms.PolicyDocument) -> int:
-    """The tenant's recognition decisions within the policy's cadence window before `at`."""
+def recent_calls(redis: Redis, tenant_id: str, at: datetime, document: terms.PolicyDocument, *,
+                 record_call: bool) -> int:
+    """This tenant's recognition calls in the policy's cadence window ending now, this one included.
+    A real call is recorded in the same atomic step as the count; the dry run only counts."""
     cadence = document.settings.get("realtime_cadence")
     if not cadence:
-        return 0
-    since_ms = int(at.timestamp() * 1000) - int(cadence["seconds"]) * 1000
-    return AuditLog(redis).count_since(tenant_id, since_ms)
+        return 1
+    at_ms, window_ms = int(at.timestamp() * 1000), int(cadence["seconds"]) * 1000
+    if record_call:
+        return calls.record_and_count(redis, tenant_id, at_ms, window_ms)
+    return calls.count(redis, tenant_id, at_ms, window_ms) + 1
 
 
 def _facts(redis: Redis, tenant: Tenant, sku: Sku, operation_class: OperationClass, capture: CaptureContext,
-           face_ids: Sequence[str], at: datetime, document: terms.PolicyDocument) -> PolicyRequest:
+           face_ids: Sequence[str], at: datetime, document: terms.PolicyDocument, *,
+           record_call: bool = True) -> PolicyRequest:
     """What the decision needs to know; faceIds and cadence matter to recognition only."""
     recognition = operation_class in RECOGNITION_CLASSES
     return PolicyRequest(
         tenant=tenant, sku=sku, operation=operation_class, capture=capture,
         face_captures=stored_captures(redis, tenant.tenant_id, face_ids) if recognition else (),
-        at=at, recent_recognition_calls=recent_calls(redis, tenant.tenant_id, at, document) + 1 if recognition else 0,
+        at=at,
+        recent_recognition_calls=recent_calls(redis, tenant.tenant_id, at, document, record_call=record_call)
+        if recognition else 0,
     )
 
 
@@ -136,7 +150,7 @@ def _decide(redis: Redis, tenant: Tenant, deployment: Deployment, operation_clas
     document = terms.current(at)
     facts = _facts(redis, tenant, deployment.sku, operation_class, capture, face_ids, at, document)
     decision = decide(facts, document)
-    if operation_class in RECOGNITION_CLASSES:
+    if operation_class in AUDITED_CLASSES:
         entry = entry_of(facts, decision, request_id=request_id, deployment_id=deployment.deployment_id,
                          deployment_name=deployment.name)
         AuditLog(redis).append(entry, tenant_id=tenant.tenant_id, at_ms=int(at.timestamp() * 1000))

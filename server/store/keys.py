@@ -115,3 +115,13 @@ def audit_by_tenant(tenant_id: str) -> str:
     """Sorted set of one tenant's audit entry ids, scored by decision time (ms): its own reads, and
     the recognition cadence. Kept apart from tenant data: the audit outlives a purge."""
     return f"{PREFIX}:audit:tenant:{tenant_id}"
+
+
+def recognition_cadence(tenant_id: str) -> str:
+    """Sorted set of a tenant's recent recognition calls, scored by time (ms): the live-stream cadence."""
+    return f"{PREFIX}:cadence:{tenant_id}"
+
+
+def tenants_by_email(email_hash: str) -> str:
+    """Set of the ids of tenants that signed up with one email address (hashed), to link signups."""
+    return f"{PREFIX}:tenants-by-email:{email_hash}"

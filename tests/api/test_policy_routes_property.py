@@ -113,7 +113,7 @@ def test_no_route_gives_law_enforcement_a_realtime_recognition_result(app: Flask
     def check(route: tuple[Rule, str, str], country: str, headers: dict[str, str], kinds: list[str]) -> None:
         rule, method, url = route
         redis_db.hset(keys.tenant(police.tenant_id), "country", country)
-        redis_db.delete(keys.audit_by_tenant(police.tenant_id))  # the cadence is tested on its own
+        redis_db.delete(keys.recognition_cadence(police.tenant_id))  # the cadence is tested on its own
         ids = [faces[kind] for kind in kinds]
         body: dict[str, Any] = {"faceId": ids[0], "faceId1": ids[0], "faceId2": ids[-1], "faceIds": ids,
                                 "personGroupId": "x1", "largePersonGroupId": "x1", "faceListId": "x1",

@@ -12,6 +12,7 @@ from server.domain.operations import OperationClass
 from server.services import operator
 from server.services.policy import authorize_job
 from server.services.tenants import sign_up
+from server.store import cadence
 from server.store.audit import AuditLog
 from server.store.deployments import DeploymentRepository
 from tests.support.tenants import signup_form
@@ -71,8 +72,30 @@ def test_a_live_streams_cadence_counts_as_real_time_for_law_enforcement_only(red
 def test_calls_older_than_the_cadence_window_do_not_count(redis_db: Redis) -> None:
     police, deployment = new_tenant(redis_db, customer_type="law_enforcement", country="JP")
     operator.review_tenant(police, "approve", "ok", customer_type=None, redis=redis_db)
-    log = AuditLog(redis_db)
     long_ago_ms = int((now() - timedelta(seconds=61)).timestamp() * 1000)
-    for number in range(40):
-        log.append({"request_id": f"old-{number}"}, tenant_id=police, at_ms=long_ago_ms)
+    for _ in range(40):
+        cadence.record_and_count(redis_db, police, long_ago_ms, 60_000)
     assert authorize_job(police, deployment, OperationClass.GROUPING, redis_db, capture=OLD_FOOTAGE).allowed
+
+
+def test_concurrent_calls_cannot_all_slip_under_the_cadence(redis_db: Redis) -> None:
+    """Counting and recording are one atomic step: of 60 simultaneous calls, the 31st and later see
+    a cadence above the threshold."""
+    import threading
+
+    tenant = "t-cadence"
+    at_ms = int(now().timestamp() * 1000)
+    counts: list[int] = []
+    lock = threading.Lock()
+
+    def call() -> None:
+        seen = cadence.record_and_count(Redis(connection_pool=redis_db.connection_pool), tenant, at_ms, 60_000)
+        with lock:
+            counts.append(seen)
+
+    threads = [threading.Thread(target=call) for _ in range(60)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(counts) == list(range(1, 61))

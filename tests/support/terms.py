@@ -47,14 +47,16 @@ def verify(client: FlaskClient, account: Account, first: str, second: str, heade
                        headers={**account.key_header, **headers})
 
 
+CADENCE_KEY_PREFIX = b"visage:cadence:"
 AUDIT_KEY_PREFIX = b"visage:audit"
 
 
 def snapshot(redis: Redis) -> dict[bytes, object]:
-    """Every key but the audit trail's, with its value: what a refused call must leave as it was."""
+    """Every key but the audit trail's and the call cadence's (a refused call is still a call), with
+    its value: what a refused call must leave as it was."""
     state: dict[bytes, object] = {}
     for key in redis.scan_iter("*"):
-        if key.startswith(AUDIT_KEY_PREFIX):
+        if key.startswith((AUDIT_KEY_PREFIX, CADENCE_KEY_PREFIX)):
             continue
         kind = redis.type(key)
         if kind == b"string":

@@ -17,7 +17,7 @@ from tests.support.policy import LONG_AGO, NOW, live, recorded, request, tenant
 CURRENT = terms.current(NOW)
 AZURE_MESSAGE = ("Feature is not supported, missing approval for one or more of the following features: "
                  "Identification, Verification.")
-NON_RECOGNITION = sorted(set(OperationClass) - RECOGNITION_CLASSES)
+NON_RECOGNITION = sorted(set(OperationClass) - RECOGNITION_CLASSES - {OperationClass.FACE_ENROLLMENT})
 
 
 def test_the_policy_documents_carry_what_the_engine_needs() -> None:
@@ -56,6 +56,20 @@ def test_recognition_needs_approval(access: AccessReview) -> None:
 def test_detection_and_collections_need_no_approval_and_no_s0(operation: OperationClass, access: AccessReview) -> None:
     police = tenant("law_enforcement", "US", access=access)
     assert decide(request(police, operation, live(), sku=Sku.F0), CURRENT).allowed
+
+
+def test_enrolling_a_face_captured_in_real_time_is_refused_to_law_enforcement() -> None:
+    """A face added to a collection from live capture could be searched afterwards: the real-time
+    clause covers the enrollment, not only the later search."""
+    enroll = OperationClass.FACE_ENROLLMENT
+    uk_police = tenant("law_enforcement", "GB")
+    refused = decide(request(uk_police, enroll, live()), CURRENT)
+    assert (refused.allowed, refused.clause) == (False, "le-realtime-identification")
+    assert not decide(request(uk_police, enroll, CaptureContext()), CURRENT).allowed  # no context: fail closed
+    assert decide(request(uk_police, enroll, recorded(timedelta(days=3))), CURRENT).allowed
+    us_police = decide(request(tenant("law_enforcement", "US"), enroll, recorded(timedelta(days=3))), CURRENT)
+    assert (us_police.allowed, us_police.clause) == (False, "us-police-recognition")
+    assert decide(request(tenant("commercial", "GB"), enroll, live()), CURRENT).allowed
 
 
 def test_terms_come_before_limited_access() -> None:
