@@ -81,15 +81,14 @@ class AuditLog:
             found = pipe.execute()
         return [public_entry(entry_id, entry) for raw in found for entry_id, entry in _entries(raw)]
 
-    def count_since(self, tenant_id: str, since_ms: int) -> int:
-        """The tenant's decisions at or after a moment: the recognition cadence."""
-        return int(self.redis.zcount(keys.audit_by_tenant(tenant_id), since_ms, "+inf"))
-
     def verify(self) -> ChainReport:
-        """Walk the chain from the first entry and compare its end with the head."""
+        """Walk the chain from the first entry up to the head as it was when the walk began, and
+        compare: entries appended meanwhile are after the head and are not mistaken for tampering."""
+        head = decode_hash(self.redis.hgetall(keys.audit_head()))
+        last_id = head.get("last_id")
         prev, count, start = GENESIS, 0, "-"
-        while True:
-            batch = _entries(self.redis.xrange(keys.audit_stream(), min=start, max="+", count=SCAN_BATCH))
+        while last_id:
+            batch = _entries(self.redis.xrange(keys.audit_stream(), min=start, max=last_id, count=SCAN_BATCH))
             for entry_id, entry in batch:
                 if entry.get(PREV_FIELD) != prev:
                     return ChainReport(False, count, entry_id, "the entry before it was removed, or its link was "
@@ -101,19 +100,20 @@ class AuditLog:
             if len(batch) < SCAN_BATCH:
                 break
             start = "(" + batch[-1][0]
-        return self._compare_head(prev, count)
+        if not last_id and self.redis.xlen(keys.audit_stream()):
+            return ChainReport(False, 0, None, "the stream holds entries but the chain's head is gone")
+        return self._compare_head(head, prev, count)
 
-    def _compare_head(self, last_hash: str, count: int) -> ChainReport:
-        head = decode_hash(self.redis.hgetall(keys.audit_head()))
+    @staticmethod
+    def _compare_head(head: Mapping[str, str], last_hash: str, count: int) -> ChainReport:
         recorded = int(head.get("count", "0"))
         if recorded != count:
             return ChainReport(False, count, head.get("last_id"),
-                               f"the head records {recorded} entries but the stream holds {count}: "
-                               f"entries at the end were removed")
+                               f"the head records {recorded} entries but the stream holds {count} up to its last "
+                               f"entry: entries were removed")
         if head.get("hash", GENESIS) != last_hash:
             return ChainReport(False, count, head.get("last_id"), "the last entry does not match the head's hash")
         return ChainReport(True, count)
-
 
 
 def _entries(raw: Any) -> list[tuple[str, dict[str, str]]]:

@@ -48,7 +48,6 @@ def test_appends_keep_one_chain_and_a_tenant_index(redis_db: Redis) -> None:
     entries = redis_db.xrange(keys.audit_stream())
     assert [e[1][b"prev"] for e in entries[1:]] == [e[1][b"hash"] for e in entries[:-1]]
     assert [e["id"] for e in log.newest_of_tenant("t-1", 10)] == ids[::-1]
-    assert log.count_since("t-1", 1_001) == 2
 
 
 def test_an_edited_entry_is_detected(redis_db: Redis) -> None:
