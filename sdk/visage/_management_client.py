@@ -59,6 +59,11 @@ class ManagementClient(BaseClient):
         """The tenant: status, Limited Access review, decisions."""
         return decode(Tenant, self._transport.send(build.build_get_tenant_request()))
 
+    def resend_verification(self) -> None:
+        """Email a new verification link (the first one lasts 7 days). Raises `ConflictError` when
+        the address is already verified."""
+        self._transport.send(build.build_resend_verification_request())
+
     def create_deployment(self, name: str, *, sku: Sku | str, region: str) -> Deployment:
         """Create a deployment. Its `keys` are shown in this answer only."""
         return decode(Deployment, self._transport.send(build.build_create_deployment_request(

@@ -26,6 +26,10 @@ def build_get_tenant_request() -> HttpRequest:
     return HttpRequest("GET", "mgmt/v1/tenant")
 
 
+def build_resend_verification_request() -> HttpRequest:
+    return HttpRequest("POST", "mgmt/v1/tenant/resendVerification")
+
+
 def deployment_path(name: str) -> str:
     return f"mgmt/v1/deployments/{path_id(name, 'deployment name')}"
 

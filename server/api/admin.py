@@ -60,7 +60,7 @@ def review_tenant(tenant_id: str) -> Response:
     body = json_body()
     corrected = CustomerType(body["customer_type"]) if body["customer_type"] else None
     tenant = operator.review_tenant(tenant_id, body["decision"], body["reason"].strip(), customer_type=corrected,
-                                    redis=get_redis())
+                                    country=body["country"], redis=get_redis())
     return jsonify(tenant.to_public())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from server.api.bearer import require_tenant, require_writable_tenant
+from server.api.clients import limit_per_address
 from server.api.contract import Reply, Security, contract, json_body, query_args
 from server.api.urls import base_url
 from server.domain.deployments import KeyName, Sku
@@ -20,10 +21,14 @@ from server.schemas.policy import EvaluateSchema
 from server.schemas.tenants import AuditEntrySchema, PolicyDecisionSchema, TenantSchema
 from server.services import deployments as deployment_service
 from server.services import policy
+from server.services import tenants as tenant_service
 from server.store.audit import AuditLog
 from server.store.deployments import DeploymentRepository
 
 bp = Blueprint("management", __name__, url_prefix="/mgmt/v1")
+
+RESEND_RATE = (5, 3600)
+"""Verification emails a tenant may ask for an hour: enough to recover, too few to spam an inbox."""
 
 def _repository() -> DeploymentRepository:
     return DeploymentRepository(get_redis())
@@ -36,6 +41,18 @@ def _repository() -> DeploymentRepository:
 def get_tenant() -> Response:
     """The caller's own tenant: status, customer type, Limited Access review and decisions."""
     return jsonify(require_tenant().to_public())
+
+
+@bp.post("/tenant/resendVerification")
+@contract(operation_id="resendVerification", summary="Send a new email verification link", tag="Management",
+          security=Security.MANAGEMENT, errors=(401, 409, 429),
+          replies=[Reply(202, "A new link is in the outbox.", media_type="")])
+def resend_verification() -> tuple[str, int]:
+    """A fresh link when the first expired (links last 7 days); a few an hour per tenant."""
+    tenant = require_tenant()
+    limit_per_address(f"resend-verification:{tenant.tenant_id}", RESEND_RATE)
+    tenant_service.resend_verification(tenant, redis=get_redis(), base_url=base_url())
+    return "", 202
 
 
 @bp.get("/audit")

@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import json
 import re
+import unicodedata
 from importlib import resources
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -35,7 +36,7 @@ def police_matches(organization: str, email: str, known: Indicators | None = Non
     known = known or indicators()
     matches = [f"organization contains '{' '.join(phrase)}'"
                for phrase in known.organization_phrases if _contains(_words(organization), phrase)]
-    domain = email.rpartition("@")[2].lower().strip(".")
+    domain = unicodedata.normalize("NFKC", email.rpartition("@")[2]).lower().strip(".")
     suffix = next((s for s in known.email_domain_suffixes if domain.endswith(s) or domain == s.lstrip(".")), None)
     if suffix:
         matches.append(f"email domain {domain} ends with {suffix}")
@@ -47,7 +48,10 @@ def police_matches(organization: str, email: str, known: Indicators | None = Non
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(word.casefold() for word in WORD.findall(text))
+    """Words after NFKC folding (fullwidth and compatibility letters become plain ones) with
+    invisible format characters (zero-width spaces, joiners) removed, so they cannot hide a word."""
+    folded = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
+    return tuple(word.casefold() for word in WORD.findall(folded))
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:

@@ -36,7 +36,8 @@ class TenantNotVerified(Forbidden):
     code = "TenantNotVerified"
     message = (
         "The email address of this tenant is not verified and the 72-hour grace period after signup has "
-        "ended. Open the verification link sent at signup (the operator can read it in GET /admin/v1/outbox)."
+        "ended. Open the verification link sent at signup (the operator can read it in GET /admin/v1/outbox), "
+        "or ask for a new one with POST /mgmt/v1/tenant/resendVerification."
     )
 
 

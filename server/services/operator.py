@@ -18,10 +18,10 @@ from server.store.tenants import TenantRepository
 
 
 def review_tenant(tenant_id: str, decision: str, reason: str, *, customer_type: CustomerType | None,
-                  redis: Redis) -> Tenant:
+                  redis: Redis, country: str | None = None) -> Tenant:
     moment = now()
     return _decide(tenant_id, moment, lambda t: review.reviewed(t, decision, reason, moment,
-                                                               customer_type=customer_type), redis)
+                                                               customer_type=customer_type, country=country), redis)
 
 
 def suspend(tenant_id: str, reason: str, *, redis: Redis) -> Tenant:

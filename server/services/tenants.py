@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Collection
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from server.domain.credentials import new_token
 from server.domain.misrepresentation import police_matches
 from server.domain.starter import STARTER_NAME, STARTER_SKU, region_for
 from server.domain.tenants import CustomerType, Tenant, TenantStatus
+from server.errors import Conflict
 from server.services.deployments import WithKeys, create_deployment
 from server.store.deployments import DeploymentRepository
 from server.store.outbox import Outbox
@@ -42,6 +44,7 @@ def sign_up(form: dict[str, Any], *, redis: Redis, base_url: str,
         customer_type,
         declared_use_cases=form["use_cases"],
         police_matches=police_matches(form["organization"], form["email"]),
+        earlier_signups=TenantRepository(redis).with_email(form["email"]),
         auto_approved=auto_approved,
     )
     tenant = Tenant(
@@ -75,9 +78,16 @@ def verify_email(token: str, *, redis: Redis) -> Tenant | None:
     return TenantRepository(redis).update(tenant_id, lambda tenant: lifecycle.email_verified(tenant, moment))
 
 
-def _send_verification(tenant: Tenant, redis: Redis, base_url: str) -> None:
+def resend_verification(tenant: Tenant, *, redis: Redis, base_url: str) -> None:
+    """A fresh verification link, for a tenant whose first one expired or went missing."""
+    if tenant.email_verified:
+        raise Conflict("The email address of this tenant is already verified.", code="EmailAlreadyVerified")
+    _send_verification(tenant, redis, base_url, now())
+
+
+def _send_verification(tenant: Tenant, redis: Redis, base_url: str, at: datetime | None = None) -> None:
     secret = new_token()
     lifetime = lifecycle.VERIFICATION_LINK_LIFETIME
     VerificationLinks(redis).issue(secret, tenant.tenant_id, lifetime)
     link = f"{base_url}{VERIFY_PATH}?{urlencode({'token': secret})}"
-    Outbox(redis).send(emails.verification_email(tenant, link, lifetime.days, tenant.created_at))
+    Outbox(redis).send(emails.verification_email(tenant, link, lifetime.days, at or tenant.created_at))

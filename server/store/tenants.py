@@ -25,7 +25,14 @@ class TenantRepository:
             pipe.hset(keys.tenant(tenant.tenant_id), mapping=fields(record))
             pipe.zadd(keys.tenants_by_creation(), {tenant.tenant_id: tenant.created_at.timestamp()})
             pipe.set(keys.management_token(token_hash), tenant.tenant_id)
+            pipe.sadd(keys.tenants_by_email(hash_secret(tenant.email.casefold())), tenant.tenant_id)
             pipe.execute()
+
+    def with_email(self, email: str) -> list[Tenant]:
+        """Earlier tenants that signed up with this email address."""
+        members = self.redis.smembers(keys.tenants_by_email(hash_secret(email.casefold())))
+        ids = [str(text(member)) for member in members]
+        return [tenant for tenant in (self.get(tenant_id) for tenant_id in sorted(ids)) if tenant is not None]
 
     def save(self, tenant: Tenant) -> None:
         self.redis.hset(keys.tenant(tenant.tenant_id), mapping=fields(tenant.to_record()))

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.support.tenants import Account, sign_up
+from tests.support.tenants import Account, sign_up, signup_form
 from tests.support.terms import ADMIN, approve, detect_face, recorded, verify
 
 
@@ -113,6 +113,27 @@ def test_the_operator_corrects_the_customer_type_and_the_terms_then_apply(client
     assert verify(client, account, old, old, recorded()).status_code == 200
 
 
+def test_a_signup_that_reads_as_police_cannot_be_approved_without_stating_its_type(client: FlaskClient) -> None:
+    account = sign_up(client, organization="Kent Police Analytics", country="GB")
+    refused = review(client, account.tenant_id, decision="approve", reason="looks fine")
+    assert refused.status_code == 400 and refused.get_json()["error"]["target"] == "customer_type"
+    confirmed = review(client, account.tenant_id, decision="approve", reason="a policy research firm after all",
+                       customer_type="commercial")
+    assert confirmed.status_code == 200 and confirmed.get_json()["limited_access"] == "approved"
+
+
+def test_the_operator_corrects_the_country_and_the_us_clause_then_applies(client: FlaskClient) -> None:
+    account = sign_up(client, customer_type="law_enforcement", organization="Springfield PD", country="GB")
+    decided = review(client, account.tenant_id, decision="approve", reason="department is in Illinois",
+                     customer_type="law_enforcement", country="US").get_json()
+    assert decided["country"] == "US"
+    assert "correct_country" in [d["decision"] for d in decided["decisions"]]
+    old = detect_face(client, account, recorded())
+    refused = verify(client, account, old, old, recorded())
+    assert refused.get_json()["error"]["innererror"]["code"] == "us-police-recognition"
+    assert review(client, account.tenant_id, decision="approve", reason="x", country="XX").status_code == 400
+
+
 def suspend(client: FlaskClient, account: Account, reason: str = "payment fraud") -> Any:
     return client.post(f"/admin/v1/tenants/{account.tenant_id}/suspend", json={"reason": reason}, headers=ADMIN)
 
@@ -164,3 +185,15 @@ def test_every_operator_route_needs_the_admin_token(client: FlaskClient, method:
     for headers in ({}, account.bearer):
         response = client.open(path, method=method, json={}, headers=headers)
         assert response.status_code == 401 and response.get_json()["error"]["code"] == "Unauthorized"
+
+
+def test_a_rejected_police_tenant_signing_up_again_as_commercial_waits_for_review(client: FlaskClient) -> None:
+    first = sign_up(client, customer_type="law_enforcement", organization="Metro Unit", email="chief@metro.example")
+    review(client, first.tenant_id, decision="reject", reason="real-time use declared")
+    again = client.post("/signup", json=signup_form(organization="Metro Analytics", email="chief@metro.example"))
+    body = again.get_json()
+    assert body["limited_access"] == "pending_review"
+    assert any("signed up before" in reason for reason in body["tenant"]["review_reasons"])
+    assert first.tenant_id not in str(body["tenant"]["review_reasons"])
+    stranger = client.post("/signup", json=signup_form(email="someone.else@metro.example")).get_json()
+    assert stranger["limited_access"] == "approved"

@@ -13,7 +13,7 @@ from redis import Redis
 
 from server.domain.clock import format_time
 from tests.support.faces import photo
-from tests.support.tenants import signup_form
+from tests.support.tenants import sign_up, signup_form
 from tests.support.terms import ADMIN, SMALL_PHOTO
 
 
@@ -138,3 +138,15 @@ def test_the_setting_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatc
 def test_a_declared_detection_only_use_has_no_recognition(client: FlaskClient) -> None:
     body = client.post("/signup", json=signup_form(use_cases=["redaction"])).get_json()
     assert body["limited_access"] == "not_requested"
+
+
+def test_a_tenant_can_ask_for_a_new_link_until_it_is_verified(client: FlaskClient) -> None:
+    account = sign_up(client)
+    before = len(client.get("/admin/v1/outbox", headers=ADMIN).get_json())
+    asked = client.post("/mgmt/v1/tenant/resendVerification", headers=account.bearer)
+    assert asked.status_code == 202
+    outbox = client.get("/admin/v1/outbox", headers=ADMIN).get_json()
+    assert len(outbox) == before + 1 and outbox[0]["to"].endswith("@contoso.example")
+    assert client.get(outbox[0]["link"].split("localhost", 1)[1]).status_code == 200
+    again = client.post("/mgmt/v1/tenant/resendVerification", headers=account.bearer)
+    assert (again.status_code, again.get_json()["error"]["code"]) == (409, "EmailAlreadyVerified")

@@ -88,3 +88,9 @@ def test_the_starter_deployment_goes_to_a_region_near_the_country(country: str, 
 
 def test_every_starter_region_offers_the_face_service() -> None:
     assert set(REGION_BY_COUNTRY.values()) <= set(REGIONS)
+
+
+@pytest.mark.parametrize("organization", ["Kent \uff30\uff2f\uff2c\uff29\uff23\uff25", "Kent Pol\u200bice",
+                                          "KENT POLICE"])
+def test_police_words_are_found_through_fullwidth_letters_and_invisible_characters(organization: str) -> None:
+    assert police_matches(organization, "office@kent.example")

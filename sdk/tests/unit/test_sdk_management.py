@@ -179,3 +179,11 @@ def test_admin_audit_and_outbox(admin: AdminClient, http: responses.RequestsMock
 def test_admin_token_is_required() -> None:
     with pytest.raises(ValueError, match="admin_token"):
         AdminClient(ENDPOINT, "")
+
+
+def test_resend_verification_posts_with_the_token(http: responses.RequestsMock) -> None:
+    call = http.post(f"{ENDPOINT}/mgmt/v1/tenant/resendVerification", status=202,
+                     match=[matchers.header_matcher({"Authorization": "Bearer secret"})])
+    with ManagementClient(ENDPOINT, "secret") as management:
+        assert management.resend_verification() is None
+    assert call.call_count == 1
