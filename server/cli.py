@@ -9,6 +9,9 @@ from pathlib import Path
 
 DEFAULT_PORT = 8080
 
+REDIS_URL_FILE = "redis.url"
+"""Where `visage up` writes the URL of the Redis it uses, for tools like `visage audit verify`."""
+
 
 def default_data_dir() -> Path:
     return Path(os.environ.get("VISAGE_DATA_DIR", Path.home() / ".visage"))
@@ -60,21 +63,27 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def redis_url_for_tools() -> str:
+    """REDIS_URL, else the private Redis of a running `visage up` (it writes its URL to the data
+    dir), else Redis's default address."""
+    if url := os.environ.get("REDIS_URL"):
+        return url
+    written = default_data_dir().expanduser() / REDIS_URL_FILE
+    if written.exists():
+        return written.read_text().strip()
+    return "redis://127.0.0.1:6379/0"
+
+
 def verify_audit() -> int:
     from server.extensions import connect
     from server.store.audit import AuditLog
 
-    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    report = AuditLog(connect(url)).verify()
+    report = AuditLog(connect(redis_url_for_tools())).verify()
     if report.ok:
         print(f"OK: {report.count} audit entries, hash chain intact")
         return 0
     print(f"BROKEN at entry {report.broken_id or '(none)'} after {report.count} good entries: {report.reason}")
     return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 def write_openapi(target: Path | None) -> int:
@@ -87,3 +96,7 @@ def write_openapi(target: Path | None) -> int:
         target.write_text(text)
         print(f"wrote {target}", file=sys.stderr)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

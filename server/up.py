@@ -24,6 +24,8 @@ from typing import Any
 
 import redis
 
+from server.cli import REDIS_URL_FILE
+
 HEALTH_TIMEOUT_SECONDS = 120
 """How long the API and workers get to answer /healthz; loading the face models takes a few
 seconds, a cold disk more."""
@@ -82,6 +84,7 @@ def run(options: Options) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     try:
         redis_url, redis_note = _start_redis(options.data_dir, children)
+        (options.data_dir / REDIS_URL_FILE).write_text(redis_url + "\n")
         env = {**os.environ, "REDIS_URL": redis_url, "VISAGE_ADMIN_TOKEN": admin_token}
         logs = options.data_dir / "logs"
         logs.mkdir(exist_ok=True)

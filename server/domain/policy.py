@@ -74,8 +74,12 @@ class PolicyDecision:
             return TermsOfUseViolation(
                 self.message, details={"innererror": {"code": self.clause, "policyVersion": self.policy_version}}
             )
+        if self.code == UnsupportedFeature.code and self.message.startswith(LIMITED_ACCESS_MESSAGE):
+            # Azure's message verbatim (clients match on it); why, in Visage's words, beside it
+            why = self.message.removeprefix(LIMITED_ACCESS_MESSAGE).strip()
+            return UnsupportedFeature(LIMITED_ACCESS_MESSAGE,
+                                      details={"innererror": {"code": "LimitedAccess", "message": why}})
         known: dict[str, type[VisageError]] = {
-            UnsupportedFeature.code: UnsupportedFeature,
             TenantSuspended.code: TenantSuspended,
             TenantNotVerified.code: TenantNotVerified,
         }

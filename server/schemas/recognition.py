@@ -59,6 +59,21 @@ def face_id_list(low: int, high: int) -> dict[str, Any]:
     return {"type": "array", "items": FACE_ID, "minItems": low, "maxItems": high}
 
 
+def person_group_scope(data: dict[str, Any]) -> tuple[CollectionKind, str]:
+    """Exactly one of personGroupId and largePersonGroupId, in Azure's words when not."""
+    group = collection_id(data["personGroupId"], CollectionKind.PERSON_GROUP)
+    large = collection_id(data["largePersonGroupId"], CollectionKind.LARGE_PERSON_GROUP)
+    if group is not None and large is not None:
+        raise BadArgument("Large person group ID and person group ID are both not null.",
+                          code="PersonGroupIdAndLargePersonGroupIdBothNotNull")
+    if group is not None:
+        return CollectionKind.PERSON_GROUP, group
+    if large is not None:
+        return CollectionKind.LARGE_PERSON_GROUP, large
+    raise BadArgument("Large person group ID and person group ID are both null.",
+                      code="PersonGroupIdAndLargePersonGroupIdBothNull")
+
+
 class _Loose(WireSchema):
     """Every declared field as raw JSON, typed for the OpenAPI document; Azure's checks and
     messages are applied in post_load."""
@@ -90,16 +105,8 @@ class VerifySchema(_Loose):
             return VerifyRequest(face_id(data["faceId1"]), face_id(data["faceId2"]), None, None, None, None)
         probe = face_id(data["faceId"])
         person = face_id(data["personId"], "Person ID is invalid.")
-        group = collection_id(data["personGroupId"], CollectionKind.PERSON_GROUP)
-        large = collection_id(data["largePersonGroupId"], CollectionKind.LARGE_PERSON_GROUP)
-        if group is not None and large is not None:
-            raise BadArgument("Large person group ID and person group ID are both not null.",
-                              code="PersonGroupIdAndLargePersonGroupIdBothNotNull")
-        if group is None and large is None:
-            raise BadArgument("Large person group ID and person group ID are both null.",
-                              code="PersonGroupIdAndLargePersonGroupIdBothNull")
-        kind = CollectionKind.PERSON_GROUP if group is not None else CollectionKind.LARGE_PERSON_GROUP
-        return VerifyRequest(None, None, probe, person, kind, group or large)
+        kind, group = person_group_scope(data)
+        return VerifyRequest(None, None, probe, person, kind, group)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,14 +136,7 @@ class IdentifySchema(_Loose):
         if data["personIds"] is not None or data["dynamicPersonGroupId"] is not None:
             raise BadArgument("Identification against a PersonDirectory is not available in Visage: "
                               "use personGroupId or largePersonGroupId.")
-        group = collection_id(data["personGroupId"], CollectionKind.PERSON_GROUP)
-        large = collection_id(data["largePersonGroupId"], CollectionKind.LARGE_PERSON_GROUP)
-        if group is not None and large is not None:
-            raise BadArgument("Large person group ID and person group ID are both not null.",
-                              code="PersonGroupIdAndLargePersonGroupIdBothNotNull")
-        if group is None and large is None:
-            raise BadArgument("Large person group ID and person group ID are both null.",
-                              code="PersonGroupIdAndLargePersonGroupIdBothNull")
+        kind, group = person_group_scope(data)
         candidates = bounded_int(data["maxNumOfCandidatesReturned"], 10, 1, 100,
                                  "The argument maxNumOfCandidatesReturned is not valid.")
         threshold = data["confidenceThreshold"]
@@ -144,8 +144,7 @@ class IdentifySchema(_Loose):
             threshold = DEFAULT_IDENTIFY_THRESHOLD
         elif isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
             raise BadArgument("The argument confidenceThreshold is not valid.")
-        kind = CollectionKind.PERSON_GROUP if group is not None else CollectionKind.LARGE_PERSON_GROUP
-        return IdentifyRequest(ids, kind, str(group or large), candidates, float(threshold))
+        return IdentifyRequest(ids, kind, group, candidates, float(threshold))
 
 
 @dataclasses.dataclass(frozen=True)

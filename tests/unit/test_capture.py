@@ -39,3 +39,8 @@ def test_malformed_headers_are_refused_not_ignored(name: str, value: str) -> Non
 def test_context_round_trips_through_a_record() -> None:
     context = CaptureContext(CaptureMode.LIVE, datetime(2026, 5, 1, tzinfo=UTC), Camera.DASH)
     assert CaptureContext.from_record(context.to_record()) == context
+
+
+def test_a_capture_time_beyond_the_representable_range_is_a_bad_argument() -> None:
+    with pytest.raises(BadArgument, match="x-visage-captured-at"):
+        CaptureContext.from_headers({"x-visage-captured-at": "9999-12-31T23:59:59-23:59"})
