@@ -93,6 +93,8 @@ def run(options: Options) -> int:
             "--workers", str(options.api_processes),
             "--bind", f"{_bind_host(options.host)}:{options.port}",
             "--timeout", "120", "--graceful-timeout", "10",
+            # gunicorn's control socket defaults to one path per user: two `visage up` would collide
+            "--no-control-socket",
             "server.wsgi:app",
         ], env)
         for number in range(1, options.workers + 1):
