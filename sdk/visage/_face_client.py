@@ -154,11 +154,8 @@ class FaceClient(BaseClient):
         capture: CaptureContext | None = None,
     ) -> list[FaceIdentificationResult]:
         """Who each of 1 to 10 faceIds is, among a trained large person group."""
-        request = build.build_identify_request(
-            _face_ids(face_ids), group_key="largePersonGroupId", group_id=large_person_group_id,
-            max_num_of_candidates_returned=max_num_of_candidates_returned,
-            confidence_threshold=confidence_threshold, capture=capture)
-        return decode_list(FaceIdentificationResult, self._transport.send(request))
+        return self._identify(face_ids, "largePersonGroupId", large_person_group_id,
+                              max_num_of_candidates_returned, confidence_threshold, capture)
 
     def identify_from_person_group(
         self, face_ids: Sequence[str], person_group_id: str, *,
@@ -166,10 +163,16 @@ class FaceClient(BaseClient):
         capture: CaptureContext | None = None,
     ) -> list[FaceIdentificationResult]:
         """Who each of 1 to 10 faceIds is, among a trained person group."""
+        return self._identify(face_ids, "personGroupId", person_group_id, max_num_of_candidates_returned,
+                              confidence_threshold, capture)
+
+    def _identify(self, face_ids: Sequence[str], group_key: str, group_id: str, max_candidates: int | None,
+                  confidence_threshold: float | None,
+                  capture: CaptureContext | None) -> list[FaceIdentificationResult]:
         request = build.build_identify_request(
-            _face_ids(face_ids), group_key="personGroupId", group_id=person_group_id,
-            max_num_of_candidates_returned=max_num_of_candidates_returned,
-            confidence_threshold=confidence_threshold, capture=capture)
+            _face_ids(face_ids), group_key=group_key, group_id=group_id,
+            max_num_of_candidates_returned=max_candidates, confidence_threshold=confidence_threshold,
+            capture=capture)
         return decode_list(FaceIdentificationResult, self._transport.send(request))
 
     # Find similar and group

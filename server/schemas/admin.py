@@ -5,17 +5,12 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate
 
 from server.domain.review import ReviewDecision
-from server.domain.tenants import CustomerType, is_country_code
-from server.schemas.base import StrictSchema
+from server.domain.tenants import CustomerType
+from server.schemas.base import StrictSchema, country_code
 
 CUSTOMER_TYPES = [member.value for member in CustomerType]
 DECISIONS = [ReviewDecision.APPROVE, ReviewDecision.REJECT]
 
-
-
-def _country(value: str) -> None:
-    if not is_country_code(value):
-        raise ValidationError(f"'{value}' is not an ISO 3166-1 alpha-2 country code (for example US, GB, DE).")
 
 
 def _not_blank(value: str) -> None:
@@ -33,7 +28,7 @@ class ReviewSchema(StrictSchema):
     reason = _reason()
     customer_type = fields.String(load_default=None, validate=validate.OneOf(
         CUSTOMER_TYPES, error=f"Unknown customer type. Use one of: {', '.join(CUSTOMER_TYPES)}."))
-    country = fields.String(load_default=None, validate=_country, metadata={
+    country = fields.String(load_default=None, validate=country_code, metadata={
         "description": "A corrected ISO 3166-1 alpha-2 country, when the signup's was wrong."})
 
 

@@ -10,11 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import EXCLUDE, RAISE, Schema, pre_load
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, pre_load
+
+from server.domain.tenants import is_country_code
 
 REQUIRED_IN_DOCUMENT = "x-visage-required"
 """Field metadata: required in the OpenAPI document although the schema loads it as optional, so
 that a missing value reaches the check that answers in Azure's words."""
+
+
+def country_code(value: str) -> None:
+    """A marshmallow validator: an ISO 3166-1 alpha-2 code."""
+    if not is_country_code(value):
+        raise ValidationError(f"'{value}' is not an ISO 3166-1 alpha-2 country code (for example US, GB, DE).")
 
 
 def required(metadata: dict[str, Any]) -> dict[str, Any]:

@@ -6,17 +6,12 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, pre_load, validate
 
-from server.domain.tenants import CustomerType, is_country_code
+from server.domain.tenants import CustomerType
 from server.domain.use_cases import use_case_ids
-from server.schemas.base import StrictSchema
+from server.schemas.base import StrictSchema, country_code
 
 CUSTOMER_TYPES = [member.value for member in CustomerType]
 TERMS_NOT_ACCEPTED = "The terms of use must be accepted to sign up."
-
-
-def _country(value: str) -> None:
-    if not is_country_code(value):
-        raise ValidationError(f"'{value}' is not an ISO 3166-1 alpha-2 country code (for example US, GB, DE).")
 
 
 def _use_case(value: str) -> None:
@@ -37,7 +32,7 @@ class SignupSchema(StrictSchema):
             CUSTOMER_TYPES, error=f"Unknown customer type. Use one of: {', '.join(CUSTOMER_TYPES)}."
         ),
     )
-    country = fields.String(required=True, validate=_country, error_messages={"required": "Choose a country."})
+    country = fields.String(required=True, validate=country_code, error_messages={"required": "Choose a country."})
     use_cases = fields.List(fields.String(validate=_use_case), required=True,
                             validate=validate.Length(min=1, error="Declare at least one intended use case."),
                             error_messages={"required": "Declare at least one intended use case."})

@@ -29,13 +29,10 @@ class Caller:
     tenant_id: str
     deployment_id: str
     sku: Sku
+    faces: FaceRepository
 
     def scope(self, kind: CollectionKind) -> Scope:
         return Scope(self.redis, self.deployment_id, self.sku, RULES[kind])
-
-    @property
-    def faces(self) -> FaceRepository:
-        return FaceRepository(self.redis)
 
 
 def load_faces(caller: Caller, face_ids: Sequence[str], *, kind: Kind) -> list[FaceRecord]:
@@ -51,6 +48,15 @@ def same_model(faces: Sequence[FaceRecord], recognition_model: str | None = None
         raise BadArgument(INCOMPATIBLE)
 
 
+def compatible_collection(scope: Scope, collection_id: str, faces: Sequence[FaceRecord]) -> None:
+    """The collection a recognition call names exists (400 ...NotFound, as Azure answers there) and
+    shares the faces' recognition model."""
+    collection = scope.store.get(collection_id)
+    if collection is None:
+        raise scope.rules.not_found(Kind.INVALID)
+    same_model(faces, collection.recognition_model)
+
+
 def verify_face_to_face(caller: Caller, face_id1: str, face_id2: str) -> dict[str, Any]:
     first, second = load_faces(caller, [face_id1, face_id2], kind=Kind.NOT_FOUND)
     same_model([first, second])
@@ -62,13 +68,10 @@ def verify_face_to_person(caller: Caller, face_id: str, kind: CollectionKind, co
     """Against the person's current faces: no training needed, as on Azure."""
     (face,) = load_faces(caller, [face_id], kind=Kind.NOT_FOUND)
     scope = caller.scope(kind)
-    collection = scope.store.get(collection_id)
-    if collection is None:
-        raise scope.rules.not_found(Kind.INVALID)
+    compatible_collection(scope, collection_id, [face])
     person = scope.store.get_person(collection_id, person_id)
     if person is None:
         raise PersonNotFound(kind=Kind.NOT_FOUND)
-    same_model([face], collection.recognition_model)
     vectors = [v for v in scope.store.embeddings(collection_id, list(person.face_ids)) if v is not None]
     if not vectors:
         raise PersistedFaceNotFound("No persisted face of the person is found.")
@@ -81,12 +84,9 @@ def _verification(distance: float) -> dict[str, Any]:
     return {"isIdentical": similarity.is_identical(confidence), "confidence": confidence}
 
 
-def _trained_snapshot(scope: Scope, collection_id: str, recognition_models: Sequence[FaceRecord]) -> Snapshot:
+def _trained_snapshot(scope: Scope, collection_id: str, faces: Sequence[FaceRecord]) -> Snapshot:
     """The last successful snapshot; 400 not trained, or 409 when the first training still runs."""
-    collection = scope.store.get(collection_id)
-    if collection is None:
-        raise scope.rules.not_found(Kind.INVALID)
-    same_model(recognition_models, collection.recognition_model)
+    compatible_collection(scope, collection_id, faces)
     snapshot = scope.snapshots.load(collection_id)
     if snapshot is not None:
         return snapshot
@@ -138,10 +138,7 @@ def find_similar_in_list(caller: Caller, face_id: str, kind: CollectionKind, col
         matches = matching.find_similar(query.embedding, snapshot.matrix, snapshot.squared_norms,
                                         max_candidates=max_candidates, match_person=match_person)
         return [{"persistedFaceId": snapshot.face_id(m.index), "confidence": m.confidence} for m in matches]
-    collection = scope.store.get(collection_id)
-    if collection is None:
-        raise scope.rules.not_found(Kind.INVALID)
-    same_model([query], collection.recognition_model)
+    compatible_collection(scope, collection_id, [query])
     faces = scope.store.all_faces(collection_id)
     vectors = scope.store.embeddings(collection_id, [face.face_id for face in faces])
     present = [(face.face_id, vector) for face, vector in zip(faces, vectors, strict=True) if vector is not None]

@@ -15,12 +15,13 @@ from rq import Queue
 
 from server.domain.clock import now
 from server.domain.collections import KindRules
+from server.domain.faces import EMBEDDING_SIZE
 from server.domain.training import HEARTBEAT_SECONDS, TrainingRun, TrainingStatus
 from server.errors import Kind, NotFound
 from server.services.collections import Scope, get_collection
 from server.store.collections import CollectionStore
 from server.store.snapshots import SnapshotStore
-from server.store.training import TrainingStore
+from server.store.training import TrainingStore, find_operation
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +67,10 @@ def operation_status(redis: Redis, deployment_id: str, operation_id: str) -> Tra
         operation_id = str(uuid.UUID(operation_id))
     except ValueError:
         raise OperationNotFound() from None
-    found = TrainingStore(redis, deployment_id, "").operation(operation_id)
+    found = find_operation(redis, deployment_id, operation_id)
     if found is None:
         raise OperationNotFound()
-    return found[2].as_of(now())
+    return found.as_of(now())
 
 
 def run_training(redis: Redis, deployment_id: str, rules: KindRules, collection_id: str, operation_id: str,
@@ -97,7 +98,7 @@ def run_training(redis: Redis, deployment_id: str, rules: KindRules, collection_
             face_ids.extend(batch_faces)
             person_ids.extend(batch_persons)
             blocks.append(matrix)
-        matrix = np.concatenate(blocks) if blocks else np.empty((0, 128), dtype=np.float32)
+        matrix = np.concatenate(blocks) if blocks else np.empty((0, EMBEDDING_SIZE), dtype=np.float32)
         del blocks
         version = SnapshotStore(redis, deployment_id, rules.kind.value).write(collection_id, face_ids, person_ids,
                                                                               matrix)

@@ -20,8 +20,12 @@ from server.domain.collections import (
     PersonNotFound,
     QuotaExceeded,
 )
+from server.domain.faces import EMBEDDING_SIZE
 from server.store import keys
 from server.store.codec import blob, decode_hash, fields, text
+
+EMBEDDING_BYTES = EMBEDDING_SIZE * 4
+"""A stored float32 embedding; anything else in the hash is not one and is skipped."""
 
 SCAN_BATCH = 10_000
 """Fields read per HSCAN round trip when a whole collection is read for training."""
@@ -387,9 +391,11 @@ class CollectionStore:
                 face_ids = [str(text(fid)) for fid in batch]
                 owners = self.redis.hmget(faces_key, face_ids)
                 rows = zip(face_ids, batch.values(), owners, strict=True)
-                kept = [(fid, blob(raw), owner) for fid, raw, owner in rows if owner is not None and len(raw) == 512]
+                kept = [(fid, blob(raw), owner) for fid, raw, owner in rows
+                        if owner is not None and len(raw) == EMBEDDING_BYTES]
                 if kept:
-                    matrix = np.frombuffer(b"".join(raw for _, raw, _ in kept), dtype=np.float32).reshape(-1, 128)
+                    joined = b"".join(raw for _, raw, _ in kept)
+                    matrix = np.frombuffer(joined, dtype=np.float32).reshape(-1, EMBEDDING_SIZE)
                     yield ([fid for fid, _, _ in kept], [json.loads(owner)["personId"] for _, _, owner in kept],
                            matrix)
             if cursor == 0:

@@ -19,6 +19,7 @@ import numpy as np
 from redis import Redis
 
 from server.domain.clock import format_time, now
+from server.domain.faces import EMBEDDING_SIZE
 from server.store import keys
 from server.store.codec import blob, decode_hash, text
 
@@ -153,12 +154,12 @@ class SnapshotStore:
 
     def _read(self, collection_id: str, pointer: dict[str, str]) -> Snapshot | None:
         version, rows = pointer["version"], int(pointer["rows"])
-        matrix = np.empty((rows, 128), dtype=np.float32)
+        matrix = np.empty((rows, EMBEDDING_SIZE), dtype=np.float32)
         for index in range(int(pointer["chunks"])):
             block = self.redis.get(self._block(collection_id, version, f"matrix:{index}"))
             if block is None:
                 return None  # replaced by a newer training while reading
-            part = np.frombuffer(blob(block), dtype=np.float32).reshape(-1, 128)
+            part = np.frombuffer(blob(block), dtype=np.float32).reshape(-1, EMBEDDING_SIZE)
             matrix[index * MATRIX_CHUNK_ROWS:index * MATRIX_CHUNK_ROWS + len(part)] = part
             del block, part
         faces, persons, starts = self.redis.mget([self._block(collection_id, version, name)

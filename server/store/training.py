@@ -78,9 +78,9 @@ class TrainingStore:
         members = self.redis.smembers(keys.collection_part(self.deployment_id, self.kind, collection_id, "operations"))
         return [self._operation_key(str(text(member))) for member in members]
 
-    def operation(self, operation_id: str) -> tuple[str, str, TrainingRun] | None:
-        """(kind, collection id, run) of an operation of this deployment, while it is kept."""
-        raw = decode_hash(self.redis.hgetall(self._operation_key(operation_id)))
-        if not raw:
-            return None
-        return raw["kind"], raw["collection_id"], TrainingRun.from_record(raw)
+
+
+def find_operation(redis: Redis, deployment_id: str, operation_id: str) -> TrainingRun | None:
+    """An operation of this deployment, of whatever collection, while it is kept."""
+    raw = decode_hash(redis.hgetall(keys.operation(deployment_id, operation_id)))
+    return TrainingRun.from_record(raw) if raw else None

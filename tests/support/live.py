@@ -87,7 +87,8 @@ def visage_up(data_dir: Path, *, env: dict[str, str] | None = None, workers: int
               api_processes: int = 2, extra_env: dict[str, str] | None = None) -> Iterator[LiveVisage]:
     port = free_port()
     environment = dict(env if env is not None else os.environ)
-    environment.pop("REDIS_URL", None) if env is None else None
+    if env is None:
+        environment.pop("REDIS_URL", None)  # a user's own environment: start a private Redis
     environment.update(extra_env or {})
     command = [sys.executable, "-m", "server.cli", "up", "--port", str(port), "--data-dir", str(data_dir),
                "--workers", str(workers), "--api-processes", str(api_processes)]

@@ -97,13 +97,16 @@ class Recorder:
             "" if answer is None else json.dumps(answer))
 
 
+def route_to(mock: responses.RequestsMock, recorder: Recorder) -> Recorder:
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        mock.add_callback(method, re.compile(re.escape(ENDPOINT) + ".*"), callback=recorder)
+    return recorder
+
+
 @pytest.fixture
 def recorder() -> Iterator[Recorder]:
-    recorded = Recorder()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-            mock.add_callback(method, re.compile(re.escape(ENDPOINT) + ".*"), callback=recorded)
-        yield recorded
+        yield route_to(mock, Recorder())
 
 
 def assert_documented(calls: list[tuple[str, str, set[str], set[str]]]) -> set[str]:
@@ -248,13 +251,10 @@ def test_the_visage_sdk_sends_only_documented_operations_and_parameters(recorder
 
 def test_every_operation_the_official_client_calls_the_sdk_calls_too() -> None:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        official, ours = Recorder(), Recorder()
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-            mock.add_callback(method, re.compile(re.escape(ENDPOINT) + ".*"), callback=official)
+        official, ours = route_to(mock, Recorder()), Recorder()
         official_operations = run_official(official)
         mock.reset()
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-            mock.add_callback(method, re.compile(re.escape(ENDPOINT) + ".*"), callback=ours)
+        route_to(mock, ours)
         sdk_operations = run_sdk(ours)
     assert official_operations - sdk_operations == set()
 
@@ -268,13 +268,10 @@ def test_both_clients_name_the_same_query_parameters_for_shared_operations() -> 
         return seen
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        official, ours = Recorder(), Recorder()
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-            mock.add_callback(method, re.compile(re.escape(ENDPOINT) + ".*"), callback=official)
+        official, ours = route_to(mock, Recorder()), Recorder()
         run_official(official)
         mock.reset()
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-            mock.add_callback(method, re.compile(re.escape(ENDPOINT) + ".*"), callback=ours)
+        route_to(mock, ours)
         run_sdk(ours)
     theirs, mine = parameters_by_operation(official.calls), parameters_by_operation(ours.calls)
     differing = {op: (theirs[op], mine[op]) for op in theirs.keys() & mine.keys()
