@@ -19,10 +19,6 @@ MAX_IMAGE_PIXELS = 40_000_000
 Azure states no pixel limit; a 6 MB PNG can claim billions of pixels (a decompression bomb), and
 40 MP covers any phone or DSLR photo while capping a decode at about 120 MB of RGB."""
 
-MIN_IMAGE_SIDE = 36
-"""Images smaller than the smallest detectable face on either side can hold no face; Azure's
-smallest detectable face is 36 x 36 pixels."""
-
 MAX_FACES_RETURNED = 100
 """Azure returns up to 100 faces an image, largest first."""
 

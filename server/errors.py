@@ -108,7 +108,3 @@ class RateLimited(VisageError):
             headers={"Retry-After": str(retry_after)},
         )
 
-
-class ServiceUnavailable(VisageError):
-    code = "ServiceUnavailable"
-    kind = Kind.UNAVAILABLE

@@ -34,9 +34,6 @@ class TenantRepository:
         ids = [str(text(member)) for member in members]
         return [tenant for tenant in (self.get(tenant_id) for tenant_id in sorted(ids)) if tenant is not None]
 
-    def save(self, tenant: Tenant) -> None:
-        self.redis.hset(keys.tenant(tenant.tenant_id), mapping=fields(tenant.to_record()))
-
     def update(self, tenant_id: str, change: Callable[[Tenant], Tenant]) -> Tenant:
         """Apply a change to the stored tenant, retried if another writer changed it meanwhile."""
         key = keys.tenant(tenant_id)
