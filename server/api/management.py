@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from server.api.bearer import require_tenant, require_writable_tenant
-from server.api.clients import limit_per_address
+from server.api.clients import limit
 from server.api.contract import Reply, Security, contract, json_body, query_args
 from server.api.urls import base_url
 from server.domain.deployments import KeyName, Sku
@@ -50,7 +50,7 @@ def get_tenant() -> Response:
 def resend_verification() -> tuple[str, int]:
     """A fresh link when the first expired (links last 7 days); a few an hour per tenant."""
     tenant = require_tenant()
-    limit_per_address(f"resend-verification:{tenant.tenant_id}", RESEND_RATE)
+    limit(f"resend-verification:{tenant.tenant_id}", RESEND_RATE, who="this tenant")
     tenant_service.resend_verification(tenant, redis=get_redis(), base_url=base_url())
     return "", 202
 
