@@ -25,6 +25,7 @@ from server.extensions import get_redis
 from server.services import policy
 from server.store import ratelimit
 from server.store.deployments import DeploymentRepository
+from server.store.faces import FaceRepository
 from server.store.tenants import TenantRepository
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
@@ -64,7 +65,9 @@ def operation(operation_class: OperationClass) -> Callable[[View], View]:
             g.operation_class = operation_class
             _apply_rate_limit(g.caller)
             g.capture = CaptureContext.from_headers(dict(request.headers))
-            g.policy_decision = policy.authorize(g.caller, operation_class, g.capture, g.request_id)
+            g.face_reads = FaceRepository(get_redis(), remember=True)
+            g.policy_decision = policy.authorize(g.caller, operation_class, g.capture, g.request_id,
+                                                 faces=g.face_reads)
             if not g.policy_decision.allowed:
                 raise g.policy_decision.to_error()
             return view(*args, **kwargs)
@@ -101,6 +104,12 @@ def _apply_rate_limit(caller: Caller) -> None:
 def current_caller() -> Caller:
     caller: Caller = g.caller
     return caller
+
+
+def current_face_reads() -> FaceRepository:
+    """The faceIds this request has read so far (the gate read those the body names)."""
+    faces: FaceRepository = g.face_reads
+    return faces
 
 
 def current_capture() -> CaptureContext:

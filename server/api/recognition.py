@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify
 
 from server.api.contract import DATA_PLANE_ERRORS, Reply, Security, contract, json_body
-from server.api.dataplane import bp, current_caller, operation
+from server.api.dataplane import bp, current_caller, current_face_reads, operation
 from server.domain.operations import OperationClass
 from server.extensions import get_redis
 from server.schemas.recognition import (
@@ -27,7 +27,7 @@ from server.services import recognition
 def _caller() -> recognition.Caller:
     caller = current_caller()
     return recognition.Caller(get_redis(), caller.tenant.tenant_id, caller.deployment.deployment_id,
-                              caller.deployment.sku)
+                              caller.deployment.sku, current_face_reads())
 
 
 @bp.post("/verify")

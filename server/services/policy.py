@@ -55,11 +55,11 @@ class Caller(Protocol):
 
 
 def authorize(caller: Caller, operation_class: OperationClass, capture: CaptureContext,
-              request_id: str) -> PolicyDecision:
+              request_id: str, *, faces: FaceRepository) -> PolicyDecision:
     """Decide a data-plane call before its view runs; recognition decisions go to the audit trail."""
     face_ids = face_ids_in(request.get_json(force=True, silent=True)) if operation_class in RECOGNITION_CLASSES else []
     return _decide(get_redis(), caller.tenant, caller.deployment, operation_class, capture, face_ids,
-                   request_id=request_id, at=now())
+                   request_id=request_id, at=now(), faces=faces)
 
 
 def authorize_job(tenant_id: str, deployment_id: str, operation_class: OperationClass, redis: Redis, *,
@@ -109,11 +109,11 @@ def _canonical(face_id: str) -> str:
         return face_id
 
 
-def stored_captures(redis: Redis, tenant_id: str, face_ids: Sequence[str]) -> tuple[CaptureContext, ...]:
+def stored_captures(faces: FaceRepository, tenant_id: str, face_ids: Sequence[str]) -> tuple[CaptureContext, ...]:
     """The capture contexts of this tenant's faceIds; unknown and other tenants' ids are the view's to refuse."""
     if len(face_ids) > MAX_FACE_IDS_CHECKED:
         return (UNKNOWN_PROVENANCE,)
-    records = FaceRepository(redis).get_many([_canonical(face_id) for face_id in face_ids]) if face_ids else []
+    records = faces.get_many([_canonical(face_id) for face_id in face_ids]) if face_ids else []
     return tuple(record.capture for record in records if record is not None and record.tenant_id == tenant_id)
 
 
@@ -132,12 +132,13 @@ def recent_calls(redis: Redis, tenant_id: str, at: datetime, document: terms.Pol
 
 def _facts(redis: Redis, tenant: Tenant, sku: Sku, operation_class: OperationClass, capture: CaptureContext,
            face_ids: Sequence[str], at: datetime, document: terms.PolicyDocument, *,
-           record_call: bool = True) -> PolicyRequest:
+           record_call: bool = True, faces: FaceRepository | None = None) -> PolicyRequest:
     """What the decision needs to know; faceIds and cadence matter to recognition only."""
     recognition = operation_class in RECOGNITION_CLASSES
     return PolicyRequest(
         tenant=tenant, sku=sku, operation=operation_class, capture=capture,
-        face_captures=stored_captures(redis, tenant.tenant_id, face_ids) if recognition else (),
+        face_captures=stored_captures(faces or FaceRepository(redis), tenant.tenant_id, face_ids)
+        if recognition else (),
         at=at,
         recent_recognition_calls=recent_calls(redis, tenant.tenant_id, at, document, record_call=record_call)
         if recognition else 0,
@@ -145,10 +146,11 @@ def _facts(redis: Redis, tenant: Tenant, sku: Sku, operation_class: OperationCla
 
 
 def _decide(redis: Redis, tenant: Tenant, deployment: Deployment, operation_class: OperationClass,
-            capture: CaptureContext, face_ids: Sequence[str], *, request_id: str, at: datetime) -> PolicyDecision:
+            capture: CaptureContext, face_ids: Sequence[str], *, request_id: str, at: datetime,
+            faces: FaceRepository | None = None) -> PolicyDecision:
     """Decide under the policy in effect now, and audit the decision if it is about recognition."""
     document = terms.current(at)
-    facts = _facts(redis, tenant, deployment.sku, operation_class, capture, face_ids, at, document)
+    facts = _facts(redis, tenant, deployment.sku, operation_class, capture, face_ids, at, document, faces=faces)
     decision = decide(facts, document)
     if operation_class in AUDITED_CLASSES:
         entry = entry_of(facts, decision, request_id=request_id, deployment_id=deployment.deployment_id,
