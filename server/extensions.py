@@ -6,12 +6,12 @@ from flask import Flask, current_app
 from redis import Redis
 from rq import Queue
 
+from server.redis_connection import connect
+
 QUEUE_NAMES = ("training", "operations", "media", "purges")
 """RQ queues a worker listens to, in priority order."""
 
-
-def connect(url: str) -> Redis:
-    return Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5, health_check_interval=30)
+__all__ = ["QUEUE_NAMES", "connect", "get_queue", "get_redis", "init_app"]
 
 
 def init_app(app: Flask) -> None:
