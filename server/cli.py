@@ -1,54 +1,46 @@
-"""The `visage` command: `visage up`, `visage worker`, and operator tools."""
+"""The `visage` command: `up`, `status`, `reset`, `worker`, `audit verify`, `openapi`, `--version`.
+
+Tools that read a running Visage (`status`, `audit verify`) use REDIS_URL when it is set, else the
+Redis of the instance running with the data dir (--data-dir, $VISAGE_DATA_DIR or ~/.visage); when
+none runs they say so in one line and exit 2.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from server.datadir import DataDir, NoInstance, default_data_dir
+
+if TYPE_CHECKING:
+    from redis import Redis
 
 DEFAULT_PORT = 8080
 
-REDIS_URL_FILE = "redis.url"
-"""Where `visage up` writes the URL of the Redis it uses, for tools like `visage audit verify`."""
-
-
-def default_data_dir() -> Path:
-    return Path(os.environ.get("VISAGE_DATA_DIR", Path.home() / ".visage"))
+EXIT_NO_INSTANCE = 2
+"""Exit status of a tool that found no Visage to talk to."""
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="visage", description="A local, Azure-Face-compatible face API.")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    up = commands.add_parser("up", help="run the API, the workers and (unless REDIS_URL is set) Redis")
-    up.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    up.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
-    up.add_argument("--data-dir", type=Path, default=None,
-                    help="where Redis data and the admin token live (default $VISAGE_DATA_DIR or ~/.visage)")
-    up.add_argument("--workers", type=int, default=2, help="RQ worker processes (default 2)")
-    up.add_argument("--api-processes", type=int, default=None,
-                    help="gunicorn worker processes (default: one per CPU core, at most 4)")
-
-    commands.add_parser("worker", help="run one RQ worker against REDIS_URL")
-
-    audit = commands.add_parser("audit", help="operator tools for the audit trail")
-    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    audit_commands.add_parser("verify", help="walk the hash chain of the audit trail in REDIS_URL; exit 1 if broken")
-
-    document = commands.add_parser("openapi", help="print the OpenAPI document the app generates")
-    document.add_argument("--write", type=Path, metavar="FILE", help="write it to FILE instead (openapi/visage.yaml)")
-
+    parser = _parser()
     args = parser.parse_args(argv)
+    data_dir = (getattr(args, "data_dir", None) or default_data_dir()).expanduser().resolve()
     if args.command == "up":
-        from server.up import Options, run
+        from server.up import Options, Role, run
 
         return run(Options(
             host=args.host,
             port=args.port,
-            data_dir=(args.data_dir or default_data_dir()).expanduser().resolve(),
+            data_dir=data_dir,
             workers=max(1, args.workers),
             api_processes=args.api_processes or min(4, os.cpu_count() or 1),
+            role=Role(args.role),
+            tls=args.tls,
+            dev=args.dev,
         ))
     if args.command == "worker":
         from workers.main import main as worker_main
@@ -58,32 +50,158 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "openapi":
         return write_openapi(args.write)
     if args.command == "audit":
-        return verify_audit()
+        return verify_audit(data_dir)
+    if args.command == "status":
+        return show_status(data_dir)
+    if args.command == "reset":
+        return reset(data_dir, assume_yes=args.yes)
     parser.error(f"unknown command {args.command}")
     return 2
 
 
-def redis_url_for_tools() -> str:
-    """REDIS_URL, else the private Redis of a running `visage up` (it writes its URL to the data
-    dir), else Redis's default address."""
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="visage", description="A local, Azure-Face-compatible face API.")
+    parser.add_argument("--version", action="version", version=f"visage {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    data_dir_help = "the instance's data dir (default $VISAGE_DATA_DIR or ~/.visage)"
+
+    up = commands.add_parser("up", help="run the API, the workers and (unless REDIS_URL is set) Redis")
+    up.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    up.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    up.add_argument("--data-dir", type=Path, default=None, help=data_dir_help)
+    up.add_argument("--workers", type=int, default=2, help="RQ worker processes (default 2)")
+    up.add_argument("--api-processes", type=int, default=None,
+                    help="gunicorn worker processes (default: one per CPU core, at most 4)")
+    up.add_argument("--role", choices=["all", "api", "worker"], default="all",
+                    help="run the API, the workers or both (default all); api and worker need REDIS_URL")
+    up.add_argument("--tls", action="store_true",
+                    help="serve HTTPS with a certificate from a local CA kept in the data dir")
+    up.add_argument("--dev", action="store_true",
+                    help="create the development tenant with well-known keys (never where others can reach it)")
+
+    commands.add_parser("worker", help="run one RQ worker against REDIS_URL")
+
+    status = commands.add_parser("status", help="tenants, deployments, queues, running jobs and recent refusals")
+    status.add_argument("--data-dir", type=Path, default=None, help=data_dir_help)
+
+    reset_parser = commands.add_parser("reset", help="wipe one stopped instance's data (Redis data and logs)")
+    reset_parser.add_argument("--data-dir", type=Path, default=None, help=data_dir_help)
+    reset_parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    audit = commands.add_parser("audit", help="operator tools for the audit trail")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser("verify", help="walk the hash chain of the audit trail; exit 1 if broken")
+    verify.add_argument("--data-dir", type=Path, default=None, help=data_dir_help)
+
+    document = commands.add_parser("openapi", help="print the OpenAPI document the app generates")
+    document.add_argument("--write", type=Path, metavar="FILE", help="write it to FILE instead (openapi/visage.yaml)")
+    return parser
+
+
+def _version() -> str:
+    try:
+        return version("visage")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def redis_url_for_tools(data_dir: Path) -> str:
+    """REDIS_URL, else the Redis of the Visage running with this data dir; NoInstance when there is none."""
     if url := os.environ.get("REDIS_URL"):
         return url
-    written = default_data_dir().expanduser() / REDIS_URL_FILE
-    if written.exists():
-        return written.read_text().strip()
-    return "redis://127.0.0.1:6379/0"
+    return DataDir(data_dir).running_redis_url()
 
 
-def verify_audit() -> int:
-    from server.extensions import connect
+def _tool_redis(data_dir: Path) -> tuple[Redis, str] | None:
+    """A client for the tools and its URL, or None after saying plainly why there is none."""
+    from redis import RedisError
+
+    from server.redis_connection import connect, redacted
+
+    try:
+        url = redis_url_for_tools(data_dir)
+    except NoInstance as missing:
+        print(f"visage: {missing}", file=sys.stderr)
+        return None
+    try:
+        client = connect(url)
+        client.ping()
+    except ValueError as error:
+        print(f"visage: {redacted(url)} is not a Redis URL Visage can use: {error}", file=sys.stderr)
+        return None
+    except RedisError as error:
+        print(f"visage: the Redis at {redacted(url)} does not answer ({error}); is Visage still running?",
+              file=sys.stderr)
+        return None
+    return client, url
+
+
+def verify_audit(data_dir: Path) -> int:
     from server.store.audit import AuditLog
 
-    report = AuditLog(connect(redis_url_for_tools())).verify()
+    found = _tool_redis(data_dir)
+    if found is None:
+        return EXIT_NO_INSTANCE
+    client, _ = found
+    report = AuditLog(client).verify()
     if report.ok:
         print(f"OK: {report.count} audit entries, hash chain intact")
         return 0
     print(f"BROKEN at entry {report.broken_id or '(none)'} after {report.count} good entries: {report.reason}")
     return 1
+
+
+def show_status(data_dir: Path) -> int:
+    from server import status
+    from server.redis_connection import redacted
+
+    found = _tool_redis(data_dir)
+    if found is None:
+        return EXIT_NO_INSTANCE
+    client, url = found
+    report = status.gather(client)
+    report.summary.insert(0, f"Visage on {redacted(url)}")
+    if sys.stdout.isatty() and _has_rich():
+        status.render_rich(report)
+    else:
+        sys.stdout.write(status.render_text(report))
+    return 0
+
+
+def reset(data_dir: Path, *, assume_yes: bool) -> int:
+    data = DataDir(data_dir)
+    holder = data.holder()
+    if holder is not None:
+        print(f"visage: a Visage ({holder.describe()}) is running with data dir {data_dir}; stop it before "
+              "resetting", file=sys.stderr)
+        return 1
+    if not data_dir.exists():
+        print(f"Nothing to reset: {data_dir} does not exist.")
+        return 0
+    if not assume_yes:
+        if not sys.stdin.isatty():
+            print("visage: reset deletes data; confirm with --yes when not at a terminal", file=sys.stderr)
+            return 1
+        answer = input(f"Delete every tenant, key, collection and log kept in {data_dir}? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing deleted.")
+            return 1
+    removed = data.wipe_state()
+    for path in removed:
+        print(f"removed {path}")
+    print(f"Reset {data_dir}: " + ("its data is gone" if removed else "there was no data")
+          + "; the admin token and the TLS authority (if any) are kept.")
+    if os.environ.get("REDIS_URL"):
+        print("REDIS_URL is set: the Redis it names was not touched.")
+    return 0
+
+
+def _has_rich() -> bool:
+    try:
+        import rich  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def write_openapi(target: Path | None) -> int:

@@ -1,37 +1,66 @@
-"""`visage up`: Redis (unless REDIS_URL is given), the API under gunicorn and the RQ workers.
+"""`visage up`: Redis (unless REDIS_URL is given), the API under gunicorn and the RQ workers, kept
+running until Ctrl-C or SIGTERM.
 
-Children run in their own sessions, so a Ctrl-C reaches only this supervisor, which then stops
-every child it started, in reverse order, and waits for them.
+It says "up" only when it is: the data dir is locked first (a second instance on it refuses), the
+API's port is bound by this process before anything starts (a port already taken is a one-line
+error, and no other server can answer the health check), and the API and the workers answer. A child
+that dies afterwards is restarted with a back-off (server/supervisor.py). A second Ctrl-C stops at once.
+
+`--role api|worker` runs one half on a host that shares REDIS_URL with others; `--tls` serves HTTPS
+with a certificate of the data dir's local authority (server/tls.py); `--dev` creates the well-known
+development account (server/services/dev_account.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import enum
+import errno
+import logging
 import os
-import secrets
 import shutil
-import signal
 import socket
-import subprocess
+import ssl
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
-from typing import Any
 
-import redis
+from redis import Redis, RedisError
 
-from server.cli import REDIS_URL_FILE
+from server.datadir import DataDir, DataDirBusy, InstanceLock
+from server.redis_connection import connect, redacted
+from server.supervisor import Program, Supervisor, describe_exit
+from server.tls import TlsFiles, ensure_certificates
 
-HEALTH_TIMEOUT_SECONDS = 120
-"""How long the API and workers get to answer /healthz; loading the face models takes a few
-seconds, a cold disk more."""
+log = logging.getLogger("visage.up")
 
-STOP_GRACE_SECONDS = 15
-"""How long a child gets to finish after SIGTERM before it is killed."""
+READY_TIMEOUT_SECONDS = 150
+"""How long the API and workers get to answer; the API loads the face models first, a few seconds,
+a cold disk more."""
+
+REDIS_START_TIMEOUT_SECONDS = 20
+
+API_TIMEOUT_SECONDS = 120
+"""gunicorn kills a worker silent for this long: a large detection on a slow machine stays under it."""
+
+API_GRACEFUL_TIMEOUT_SECONDS = 10
+
+
+class Role(enum.StrEnum):
+    ALL = "all"
+    API = "api"
+    WORKER = "worker"
+
+    @property
+    def serves_api(self) -> bool:
+        return self is not Role.WORKER
+
+    @property
+    def runs_workers(self) -> bool:
+        return self is not Role.API
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,163 +70,194 @@ class Options:
     data_dir: Path
     workers: int
     api_processes: int
+    role: Role = Role.ALL
+    tls: bool = False
+    dev: bool = False
 
-
-class Children:
-    def __init__(self) -> None:
-        self.processes: list[tuple[str, subprocess.Popen[bytes]]] = []
-
-    def start(self, name: str, command: list[str], env: dict[str, str], log: Path | None = None) -> None:
-        output: Any = open(log, "ab") if log else None  # noqa: SIM115 - the child owns it until exit
-        process = subprocess.Popen(command, env=env, start_new_session=True, stdout=output, stderr=output)
-        self.processes.append((name, process))
-
-    def exited(self) -> tuple[str, int] | None:
-        for name, process in self.processes:
-            if (code := process.poll()) is not None:
-                return name, code
+    def problem(self, redis_url: str | None) -> str | None:
+        """Why these options cannot run, or None."""
+        if self.role is not Role.ALL and not redis_url:
+            return (f"--role {self.role} needs REDIS_URL: the Redis that every host shares "
+                    "(only --role all starts a Redis of its own)")
+        if self.tls and not self.role.serves_api:
+            return "--tls is for the API; a --role worker host serves no HTTP"
         return None
 
-    def stop_all(self) -> None:
-        for _, process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
-        for _, process in reversed(self.processes):
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+
+class StartError(Exception):
+    """Visage cannot start; the message is one line a person can act on."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RedisInUse:
+    url: str
+    note: str
+    private: bool
 
 
 def run(options: Options) -> int:
-    options.data_dir.mkdir(parents=True, exist_ok=True)
-    admin_token = _admin_token(options.data_dir)
-    children = Children()
-    stop = threading.Event()
-
-    def request_stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s visage: %(message)s", datefmt="%H:%M:%S",
+                        stream=sys.stderr)
+    if problem := options.problem(os.environ.get("REDIS_URL")):
+        return _fail(problem)
+    data = DataDir(options.data_dir)
     try:
-        redis_url, redis_note = _start_redis(options.data_dir, children)
-        (options.data_dir / REDIS_URL_FILE).write_text(redis_url + "\n")
-        env = {**os.environ, "REDIS_URL": redis_url, "VISAGE_ADMIN_TOKEN": admin_token}
-        logs = options.data_dir / "logs"
-        logs.mkdir(exist_ok=True)
-        children.start("api", [
-            sys.executable, "-m", "gunicorn", "--preload",
-            "--workers", str(options.api_processes),
-            "--bind", f"{_bind_host(options.host)}:{options.port}",
-            "--timeout", "120", "--graceful-timeout", "10",
-            # gunicorn's control socket defaults to one path per user: two `visage up` would collide
-            "--no-control-socket",
-            "server.wsgi:app",
-        ], env)
-        for number in range(1, options.workers + 1):
-            children.start(f"worker-{number}", [sys.executable, "-m", "workers"], env, logs / f"worker-{number}.log")
-        endpoint = f"http://{_display_host(options.host)}:{options.port}"
-        if not _wait_until_healthy(endpoint, children, stop):
-            return 0 if stop.is_set() else 1
-        print(
-            "Visage is up.\n"
-            f"  endpoint:    {endpoint}\n"
-            f"  admin token: {admin_token}\n"
-            f"  redis:       {redis_note}\n"
-            f"  api:         gunicorn, {options.api_processes} processes\n"
-            f"  workers:     {options.workers} RQ workers (logs in {logs})\n"
-            f"  sign up at:  {endpoint}/signup\n"
-            "Press Ctrl-C to stop.",
-            flush=True,
-        )
-        while not stop.wait(0.5):
-            if exited := children.exited():
-                print(f"visage: {exited[0]} exited with status {exited[1]}; stopping.", file=sys.stderr, flush=True)
-                return 1
+        lock = data.acquire()
+    except DataDirBusy as busy:
+        return _fail(str(busy))
+    supervisor = Supervisor()
+    supervisor.install_signal_handlers()
+    listener: socket.socket | None = None
+    redis: RedisInUse | None = None
+    try:
+        listener = _listen(options.host, options.port) if options.role.serves_api else None
+        tls = ensure_certificates(data.tls_dir, [options.host]) if options.tls else None
+        admin_token = data.admin_token()
+        redis = _redis(data, supervisor, lock)
+        data.write_redis_url(redis.url)
+        endpoint = f"{'https' if tls else 'http'}://{_display_host(options.host)}:{options.port}"
+        lock.describe(role=options.role.value, endpoint=endpoint if listener else None,
+                      started=datetime.now(UTC).isoformat(timespec="seconds"))
+        dev_lines = _dev_account(redis.url) if options.dev else []
+        env = {**os.environ, "REDIS_URL": redis.url, "VISAGE_ADMIN_TOKEN": admin_token,
+               "VISAGE_DATA_DIR": str(data.root)}
+        if listener is not None:
+            supervisor.start(_api_program(options, env, listener, lock, tls))
+        if options.role.runs_workers:
+            data.logs_dir.mkdir(exist_ok=True)
+            for number in range(1, options.workers + 1):
+                supervisor.start(Program(f"worker-{number}", [sys.executable, "-m", "workers"], env,
+                                         log_file=data.logs_dir / f"worker-{number}.log", pass_fds=(lock.fd,)))
+        if not _wait_until_ready(options, endpoint, tls, redis.url, supervisor):
+            return 0 if supervisor.stop_requested.is_set() else 1
+        print(_banner(options, endpoint, admin_token, redis, data, tls, dev_lines), flush=True)
+        while not supervisor.wait(0.5):
+            supervisor.keep_running()
         print("Stopping Visage...", flush=True)
-        return 0
+        return 130 if supervisor.force_requested.is_set() else 0
+    except StartError as error:
+        return _fail(str(error))
     finally:
-        children.stop_all()
+        _stop(supervisor, redis)
+        if redis is not None:
+            data.forget_redis_url()
+        if listener is not None:
+            listener.close()
+        lock.release()
 
 
-def _admin_token(data_dir: Path) -> str:
-    if token := os.environ.get("VISAGE_ADMIN_TOKEN"):
-        return token
-    path = data_dir / "admin-token"
-    if path.exists():
-        return path.read_text().strip()
-    token = secrets.token_urlsafe(32)
-    path.touch(mode=0o600)
-    path.write_text(token + "\n")
-    return token
+def _fail(message: str) -> int:
+    print(f"visage: {message}", file=sys.stderr, flush=True)
+    return 1
 
 
-def _start_redis(data_dir: Path, children: Children) -> tuple[str, str]:
+def _stop(supervisor: Supervisor, redis: RedisInUse | None) -> None:
+    supervisor.stop([child.program.name for child in supervisor.children if child.program.name != "redis"])
+    if redis is not None and not supervisor.force_requested.is_set():
+        on_shutdown(redis.url)
+    supervisor.stop(["redis"])
+
+
+def on_shutdown(redis_url: str) -> None:
+    """Runs once the API and the workers have stopped, while Redis still answers: the place for the
+    audit trail's on-shutdown checkpoint (nothing needs it yet)."""
+
+
+# -- the API's socket --------------------------------------------------------------------------------
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind and listen here, before anything starts: gunicorn serves this very socket (fd://), so a
+    port that is taken fails now, in one line, and a restarted gunicorn never has to bind again."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as error:
+        raise StartError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    listener = socket.socket(family, kind, proto)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart may bind over TIME_WAIT
+        listener.bind(address)
+        listener.listen(socket.SOMAXCONN)
+    except OSError as error:
+        listener.close()
+        raise StartError(f"cannot listen on {_display_host(host)}:{port}: {error.strerror}"
+                         + (" (another server is using that port; pick one with --port)"
+                            if error.errno == errno.EADDRINUSE else "")) from None
+    return listener
+
+
+def _api_program(options: Options, env: dict[str, str], listener: socket.socket, lock: InstanceLock,
+                 tls: TlsFiles | None) -> Program:
+    command = [
+        sys.executable, "-m", "gunicorn", "--preload",
+        "--workers", str(options.api_processes),
+        "--bind", f"fd://{listener.fileno()}",
+        "--timeout", str(API_TIMEOUT_SECONDS), "--graceful-timeout", str(API_GRACEFUL_TIMEOUT_SECONDS),
+        # gunicorn's control socket defaults to one path per user: two `visage up` would collide
+        "--no-control-socket",
+    ]
+    if tls is not None:
+        command += ["--certfile", str(tls.server_cert), "--keyfile", str(tls.server_key)]
+    return Program("api", [*command, "server.wsgi:app"], env, pass_fds=(listener.fileno(), lock.fd))
+
+
+# -- Redis ----------------------------------------------------------------------------------------------
+
+
+def _redis(data: DataDir, supervisor: Supervisor, lock: InstanceLock) -> RedisInUse:
     if url := os.environ.get("REDIS_URL"):
-        return url, f"{_redacted(url)} (from REDIS_URL)"
+        redis = RedisInUse(url, f"{redacted(url)} (from REDIS_URL)", private=False)
+    else:
+        redis = _start_private_redis(data, supervisor, lock)
+    _wait_for_redis(redis, supervisor, data)
+    return redis
+
+
+def _start_private_redis(data: DataDir, supervisor: Supervisor, lock: InstanceLock) -> RedisInUse:
     port = _free_port()
     url = f"redis://127.0.0.1:{port}/0"
     executable = shutil.which("redis-server")
     if executable:
-        directory = data_dir / "redis"
-        directory.mkdir(exist_ok=True)
-        children.start("redis", [
-            executable, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
+        data.redis_dir.mkdir(exist_ok=True)
+        supervisor.start(Program("redis", [
+            executable, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data.redis_dir),
             "--appendonly", "yes", "--appendfsync", "always", "--save", "",
-            "--logfile", str(directory / "redis.log"),
-        ], dict(os.environ))
-        note = f"private redis-server on port {port}, append-only file in {directory}"
-    else:
-        from fakeredis import TcpFakeServer
+            "--logfile", str(data.redis_dir / "redis.log"),
+        ], dict(os.environ), pass_fds=(lock.fd,)))
+        return RedisInUse(url, f"private redis-server on port {port}, append-only file in {data.redis_dir}",
+                          private=True)
 
-        server = TcpFakeServer(("127.0.0.1", port), server_type="redis")
-        threading.Thread(target=server.serve_forever, daemon=True, name="in-process-redis").start()
-        print(
-            "WARNING: redis-server is not installed, so Visage uses an in-process Redis-compatible server.\n"
-            "         Data is kept in memory only and is lost when Visage stops. Install Redis\n"
-            "         (apt-get install redis-server, brew install redis) or set REDIS_URL to keep it.",
-            file=sys.stderr, flush=True,
-        )
-        note = f"in-process server on port {port} (memory only: data is lost on stop)"
-    _wait_for_redis(url, children)
-    return url, note
+    def warn_data_lost() -> None:
+        log.warning("the in-memory Redis is starting again EMPTY: every tenant, key and collection is gone")
+
+    supervisor.start(Program("redis", [sys.executable, "-m", "server.memory_redis", "--port", str(port)],
+                             dict(os.environ), pass_fds=(lock.fd,), before_restart=warn_data_lost))
+    print(
+        "WARNING: redis-server is not installed, so Visage uses an in-memory Redis-compatible server.\n"
+        "         Data is kept in memory only and is lost when Visage stops. Install Redis\n"
+        "         (apt-get install redis-server, brew install redis) or set REDIS_URL to keep it.",
+        file=sys.stderr, flush=True,
+    )
+    return RedisInUse(url, f"in-memory server on port {port} (memory only: data is lost on stop)", private=True)
 
 
-def _wait_for_redis(url: str, children: Children) -> None:
-    client = redis.Redis.from_url(url, socket_connect_timeout=1)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+def _wait_for_redis(redis: RedisInUse, supervisor: Supervisor, data: DataDir) -> None:
+    client = connect(redis.url)
+    deadline = time.monotonic() + REDIS_START_TIMEOUT_SECONDS
+    last_error = ""
+    while time.monotonic() < deadline and not supervisor.stop_requested.is_set():
         try:
             if client.ping():
                 return
-        except redis.RedisError:
-            pass
-        if exited := children.exited():
-            raise SystemExit(f"visage: {exited[0]} exited with status {exited[1]} while starting")
+        except RedisError as error:
+            last_error = str(error)
+        if exited := supervisor.first_exit():
+            raise StartError(f"Redis {describe_exit(exited.process.returncode or 0)} while starting"
+                             + (f"; see {data.redis_dir / 'redis.log'}" if data.redis_dir.exists() else ""))
         time.sleep(0.1)
-    raise SystemExit(f"visage: Redis at {url} did not answer")
-
-
-def _wait_until_healthy(endpoint: str, children: Children, stop: threading.Event) -> bool:
-    deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
-    while time.monotonic() < deadline and not stop.is_set():
-        if exited := children.exited():
-            print(f"visage: {exited[0]} exited with status {exited[1]} while starting", file=sys.stderr, flush=True)
-            return False
-        try:
-            with urllib.request.urlopen(f"{endpoint}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return True
-        except (urllib.error.URLError, OSError):
-            pass
-        stop.wait(0.3)
-    if not stop.is_set():
-        print(f"visage: {endpoint}/healthz did not answer 200 within {HEALTH_TIMEOUT_SECONDS} s",
-              file=sys.stderr, flush=True)
-    return False
+    if not supervisor.stop_requested.is_set():
+        raise StartError(f"Redis at {redacted(redis.url)} did not answer: {last_error}")
 
 
 def _free_port() -> int:
@@ -206,8 +266,94 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _bind_host(host: str) -> str:
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+def _dev_account(redis_url: str) -> list[str]:
+    from server.services import dev_account
+
+    account = dev_account.ensure_dev_account(connect(redis_url))
+    return [
+        f"  dev tenant:  {account.tenant.organization} ({'created now' if account.created else 'kept'}), "
+        f"deployment '{account.deployment_name}' (S0, {account.region})",
+        f"  dev key 1:   {dev_account.DEV_KEY1}",
+        f"  dev key 2:   {dev_account.DEV_KEY2}",
+        f"  dev management token: {dev_account.DEV_MANAGEMENT_TOKEN}",
+        "               (well-known development secrets: never use --dev where others can reach the server)",
+    ]
+
+
+# -- readiness ----------------------------------------------------------------------------------------------
+
+
+def _wait_until_ready(options: Options, endpoint: str, tls: TlsFiles | None, redis_url: str,
+                      supervisor: Supervisor) -> bool:
+    client = connect(redis_url)
+    context = ssl.create_default_context(cafile=str(tls.ca_cert)) if tls else None
+
+    def ready() -> bool:
+        if options.role is Role.WORKER:
+            return _workers_registered(client, supervisor)
+        return _api_answers(f"{endpoint}/healthz", context, needs_worker=options.role is Role.ALL)
+
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline and not supervisor.stop_requested.is_set():
+        if exited := supervisor.first_exit():
+            where = f"; see {exited.program.log_file}" if exited.program.log_file else ""
+            raise StartError(f"{exited.program.name} {describe_exit(exited.process.returncode or 0)} "
+                             f"while starting{where}")
+        if ready():
+            return True
+        supervisor.wait(0.3)
+    if supervisor.stop_requested.is_set():
+        return False
+    raise StartError(f"{'the workers' if options.role is Role.WORKER else endpoint + '/healthz'} "
+                     f"did not answer within {READY_TIMEOUT_SECONDS} s")
+
+
+def _api_answers(url: str, context: ssl.SSLContext | None, *, needs_worker: bool) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2, context=context) as response:
+            return bool(response.status == 200)
+    except urllib.error.HTTPError as error:
+        return not needs_worker and error.code == 503  # the API answers; the workers run on other hosts
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _workers_registered(client: Redis, supervisor: Supervisor) -> bool:
+    from rq import Worker
+
+    mine = set(supervisor.pids("worker-"))
+    try:
+        registered = {worker.pid for worker in Worker.all(connection=client)}
+    except RedisError:
+        return False
+    return bool(mine) and mine <= registered
+
+
+def _banner(options: Options, endpoint: str, admin_token: str, redis: RedisInUse, data: DataDir, tls: TlsFiles | None,
+            dev_lines: list[str]) -> str:
+    lines = ["Visage is up."]
+    if options.role.serves_api:
+        lines += [f"  endpoint:    {endpoint}", f"  admin token: {admin_token}"]
+    lines += [f"  role:        {options.role} ({_role_text(options.role)})", f"  redis:       {redis.note}"]
+    if options.role.serves_api:
+        lines.append(f"  api:         gunicorn, {options.api_processes} processes")
+    if options.role.runs_workers:
+        lines.append(f"  workers:     {options.workers} RQ workers (logs in {data.logs_dir})")
+    lines.append(f"  data dir:    {data.root}")
+    if tls is not None:
+        lines += [f"  CA file:     {tls.ca_cert}",
+                  f"               clients trust it with REQUESTS_CA_BUNDLE={tls.ca_cert} (Python requests)",
+                  f"               or NODE_EXTRA_CA_CERTS={tls.ca_cert} (Node)"]
+    lines += dev_lines
+    if options.role.serves_api:
+        lines.append(f"  sign up at:  {endpoint}/signup")
+    lines.append("Press Ctrl-C to stop.")
+    return "\n".join(lines)
+
+
+def _role_text(role: Role) -> str:
+    return {Role.ALL: "API and workers", Role.API: "API only; workers run on other hosts",
+            Role.WORKER: "workers only; the API runs on other hosts"}[role]
 
 
 def _display_host(host: str) -> str:
@@ -215,11 +361,4 @@ def _display_host(host: str) -> str:
         return "127.0.0.1"
     if host == "::":
         return "[::1]"
-    return _bind_host(host)
-
-
-def _redacted(url: str) -> str:
-    if "@" not in url:
-        return url
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
