@@ -14,7 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from server.datadir import DataDir, NoInstance, default_data_dir
+from server.datadir import DataDir, DataDirBusy, NoInstance, default_data_dir
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -169,24 +169,21 @@ def show_status(data_dir: Path) -> int:
 
 
 def reset(data_dir: Path, *, assume_yes: bool) -> int:
-    data = DataDir(data_dir)
-    holder = data.holder()
-    if holder is not None:
-        print(f"visage: a Visage ({holder.describe()}) is running with data dir {data_dir}; stop it before "
-              "resetting", file=sys.stderr)
-        return 1
     if not data_dir.exists():
         print(f"Nothing to reset: {data_dir} does not exist.")
         return 0
-    if not assume_yes:
-        if not sys.stdin.isatty():
-            print("visage: reset deletes data; confirm with --yes when not at a terminal", file=sys.stderr)
+    data = DataDir(data_dir)
+    try:
+        lock = data.acquire(patience=0)  # held while wiping, so no instance starts on half a data dir
+    except DataDirBusy as busy:
+        print(f"visage: {busy}; stop it before resetting", file=sys.stderr)
+        return 1
+    try:
+        if not assume_yes and not _confirmed(f"Delete every tenant, key, collection and log kept in {data_dir}?"):
             return 1
-        answer = input(f"Delete every tenant, key, collection and log kept in {data_dir}? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing deleted.")
-            return 1
-    removed = data.wipe_state()
+        removed = data.wipe_state()
+    finally:
+        lock.release()
     for path in removed:
         print(f"removed {path}")
     print(f"Reset {data_dir}: " + ("its data is gone" if removed else "there was no data")
@@ -194,6 +191,16 @@ def reset(data_dir: Path, *, assume_yes: bool) -> int:
     if os.environ.get("REDIS_URL"):
         print("REDIS_URL is set: the Redis it names was not touched.")
     return 0
+
+
+def _confirmed(question: str) -> bool:
+    if not sys.stdin.isatty():
+        print("visage: reset deletes data; confirm with --yes when not at a terminal", file=sys.stderr)
+        return False
+    if input(f"{question} [y/N] ").strip().lower() in ("y", "yes"):
+        return True
+    print("Nothing deleted.")
+    return False
 
 
 def _has_rich() -> bool:

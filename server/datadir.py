@@ -84,9 +84,10 @@ class InstanceLock:
         os.ftruncate(self.fd, len(payload))
 
     def release(self) -> None:
+        """Close this process's hold. No explicit unlock: a child that somehow still runs keeps the data
+        dir taken, because the lock lives until the last descriptor of it is closed."""
         with contextlib.suppress(OSError):
             os.ftruncate(self.fd, 0)
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
 
 
@@ -114,11 +115,11 @@ class DataDir:
     def logs_dir(self) -> Path:
         return self.root / LOGS_DIR
 
-    def acquire(self) -> InstanceLock:
+    def acquire(self, *, patience: float = LOCK_ATTEMPT_SECONDS) -> InstanceLock:
         """Take the data dir for this process; DataDirBusy if a running instance has it."""
         self.root.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + LOCK_ATTEMPT_SECONDS
+        deadline = time.monotonic() + patience
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -198,10 +199,9 @@ class DataDir:
     def _busy_message(self, holder: Holder | None) -> str:
         if holder is not None and holder.supervisor_alive:
             where = f" at {holder.info['endpoint']}" if holder.info.get("endpoint") else ""
-            return (f"another Visage ({holder.describe()}{where}) is running with data dir {self.root}; "
-                    "stop it first, or give this one its own --data-dir")
-        return (f"data dir {self.root} is still held by processes of a Visage that has exited; they stop within "
-                "seconds, otherwise end them by hand")
+            return f"another Visage ({holder.describe()}{where}) is running with data dir {self.root}"
+        return (f"data dir {self.root} is still held by processes of a Visage that has exited (they stop within "
+                "seconds, otherwise end them by hand)")
 
 
 def _read_holder(fd: int) -> Holder:

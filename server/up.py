@@ -104,7 +104,7 @@ def run(options: Options) -> int:
     try:
         lock = data.acquire()
     except DataDirBusy as busy:
-        return _fail(str(busy))
+        return _fail(f"{busy}; stop it first, or give this instance its own --data-dir")
     supervisor = Supervisor()
     supervisor.install_signal_handlers()
     listener: socket.socket | None = None

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,9 +28,16 @@ class LiveVisage:
     endpoint: str
     admin_token: str
     output: list[str] = field(default_factory=list)
+    data_dir: Path | None = None
 
     def url(self, path: str) -> str:
         return f"{self.endpoint}{path}"
+
+    @property
+    def redis_url(self) -> str:
+        """The Redis this instance uses, as it wrote it into its data dir."""
+        assert self.data_dir is not None
+        return (self.data_dir / "redis.url").read_text().strip()
 
     def sign_up(self, *, sku: str = "S0", deployment: str = "face-1", **form: Any) -> dict[str, str]:
         from tests.support.tenants import signup_form
@@ -74,6 +81,25 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+def children(pid: int) -> list[int]:
+    """Direct children of a process."""
+    return [child for child in descendants(pid) if parent_of(child) == pid]
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return None
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -82,16 +108,24 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def up_command(data_dir: Path, port: int, *, workers: int = 1, api_processes: int = 2,
+               args: Sequence[str] = ()) -> list[str]:
+    return [sys.executable, "-m", "server.cli", "up", "--port", str(port), "--data-dir", str(data_dir),
+            "--workers", str(workers), "--api-processes", str(api_processes), *args]
+
+
 @contextlib.contextmanager
 def visage_up(data_dir: Path, *, env: dict[str, str] | None = None, workers: int = 1,
-              api_processes: int = 2, extra_env: dict[str, str] | None = None) -> Iterator[LiveVisage]:
+              api_processes: int = 2, extra_env: dict[str, str] | None = None,
+              args: Sequence[str] = ()) -> Iterator[LiveVisage]:
+    """`visage up` on a free port until it says it is up; Ctrl-C when the block ends. `args` adds
+    options such as --dev, --tls or --role."""
     port = free_port()
     environment = dict(env if env is not None else os.environ)
     if env is None:
         environment.pop("REDIS_URL", None)  # a user's own environment: start a private Redis
     environment.update(extra_env or {})
-    command = [sys.executable, "-m", "server.cli", "up", "--port", str(port), "--data-dir", str(data_dir),
-               "--workers", str(workers), "--api-processes", str(api_processes)]
+    command = up_command(data_dir, port, workers=workers, api_processes=api_processes, args=args)
     process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: queue.Queue[str | None] = queue.Queue()
     output: list[str] = []
@@ -122,7 +156,7 @@ def visage_up(data_dir: Path, *, env: dict[str, str] | None = None, workers: int
                 break
         else:
             raise RuntimeError("visage up did not start in time:\n" + "".join(output))
-        live = LiveVisage(process, endpoint, token, output)
+        live = LiveVisage(process, endpoint, token, output, data_dir)
 
         def keep_pumping() -> None:
             while (line := lines.get()) is not None:

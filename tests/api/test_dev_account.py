@@ -1,0 +1,77 @@
+"""The development account of `visage up --dev`: created once, its well-known keys and token work,
+the operator sees who made it, and it obeys the terms of use like any tenant."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from redis import Redis
+
+from server.domain.deployments import KeyName
+from server.services.deployments import regenerate_key
+from server.services.dev_account import (
+    CREATED_BY,
+    DEV_DEPLOYMENT,
+    DEV_KEY1,
+    DEV_KEY2,
+    DEV_MANAGEMENT_TOKEN,
+    DEV_TENANT_ID,
+    ensure_dev_account,
+)
+from server.store.deployments import DeploymentRepository
+from tests.support.faces import photo
+from tests.support.terms import ADMIN
+
+DEV_BEARER = {"Authorization": f"Bearer {DEV_MANAGEMENT_TOKEN}"}
+
+
+def detect(client: FlaskClient, key: str, **query: str) -> tuple[int, object]:
+    response = client.post("/face/v1.2/detect", query_string=query, data=photo("people/obama/obama_small.jpg").read(),
+                           headers={"Ocp-Apim-Subscription-Key": key, "Content-Type": "application/octet-stream"})
+    return response.status_code, response.get_json()
+
+
+def test_the_dev_account_exists_only_once_ensured(client: FlaskClient, redis_db: Redis) -> None:
+    assert detect(client, DEV_KEY1)[0] == 401
+    assert client.get("/mgmt/v1/deployments", headers=DEV_BEARER).status_code == 401
+    assert ensure_dev_account(redis_db).created
+    status, faces = detect(client, DEV_KEY1)
+    assert status == 200 and isinstance(faces, list) and len(faces) == 1
+    assert detect(client, DEV_KEY2)[0] == 200
+    listed = client.get("/mgmt/v1/deployments", headers=DEV_BEARER).get_json()
+    assert [(d["name"], d["sku"]) for d in listed] == [(DEV_DEPLOYMENT, "S0")]
+
+
+def test_ensuring_again_changes_nothing_but_restores_regenerated_keys(client: FlaskClient, redis_db: Redis) -> None:
+    ensure_dev_account(redis_db)
+    regenerate_key(DEV_TENANT_ID, DEV_DEPLOYMENT, KeyName.KEY1, deployments=DeploymentRepository(redis_db))
+    assert detect(client, DEV_KEY1)[0] == 401
+    again = ensure_dev_account(redis_db)
+    assert not again.created
+    assert detect(client, DEV_KEY1)[0] == 200
+    tenants = client.get("/admin/v1/tenants", headers=ADMIN).get_json()
+    assert [t["tenant_id"] for t in tenants] == [DEV_TENANT_ID]
+    assert len(client.get("/mgmt/v1/deployments", headers=DEV_BEARER).get_json()) == 1
+
+
+def test_the_operator_sees_an_approved_commercial_tenant_made_by_visage_up_dev(client: FlaskClient,
+                                                                                redis_db: Redis) -> None:
+    ensure_dev_account(redis_db)
+    tenant = client.get(f"/admin/v1/tenants/{DEV_TENANT_ID}", headers=ADMIN).get_json()
+    assert (tenant["customer_type"], tenant["status"], tenant["limited_access"], tenant["email_verified"]) == (
+        "commercial", "active", "approved", True)
+    assert [(d["decision"], d["by"]) for d in tenant["decisions"]] == [("approve", CREATED_BY)]
+
+
+def test_the_dev_account_goes_through_the_terms_of_use_gate_like_any_tenant(client: FlaskClient,
+                                                                           redis_db: Redis) -> None:
+    ensure_dev_account(redis_db)
+    status, body = detect(client, DEV_KEY1, returnFaceAttributes="age")
+    assert status == 403 and isinstance(body, dict) and body["error"]["code"] == "UnsupportedFeature"
+    _, faces = detect(client, DEV_KEY1)
+    assert isinstance(faces, list)
+    face_id = faces[0]["faceId"]
+    verified = client.post("/face/v1.2/verify", json={"faceId1": face_id, "faceId2": face_id},
+                           headers={"Ocp-Apim-Subscription-Key": DEV_KEY2})
+    assert verified.status_code == 200 and verified.get_json()["isIdentical"]
+    audit = client.get("/mgmt/v1/audit", headers=DEV_BEARER).get_json()
+    assert [(entry["tenant_id"], entry["decision"]) for entry in audit] == [(DEV_TENANT_ID, "allowed")]
