@@ -52,8 +52,8 @@ def gather(redis: Redis) -> Status:
     workers = Worker.all(connection=redis)
     by_status = collections.Counter(tenant.status.value for tenant in tenants)
     summary = [
-        f"{len(tenants)} tenants ({_counts(by_status)}), {len(deployments)} deployments "
-        f"({_counts(collections.Counter(d.sku.value for d in deployments))}), {len(workers)} workers",
+        f"{_many(len(tenants), 'tenant')} ({_counts(by_status)}), {_many(len(deployments), 'deployment')} "
+        f"({_counts(collections.Counter(d.sku.value for d in deployments))}), {_many(len(workers), 'worker')}",
     ]
     return Status(
         summary=summary,
@@ -150,6 +150,10 @@ def _text_table(table: Table) -> list[str]:
     widths = [max(len(cell) for cell in column) for column in zip(columns, *rows, strict=False)]
     return ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
             for row in [columns, *rows]]
+
+
+def _many(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _counts(counter: collections.Counter[str]) -> str:
