@@ -94,8 +94,11 @@ def parent_of(pid: int) -> int | None:
 
 
 def command_line(pid: int) -> str:
+    """The process's command line, or its name when the command line is unreadable (redis-server rewrites
+    its own)."""
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        line = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+        return line or Path(f"/proc/{pid}/comm").read_text().strip()
     except OSError:
         return ""
 
