@@ -43,8 +43,9 @@ def client_env(**extra: str) -> dict[str, str]:
 
 
 def python_detect(endpoint: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", PYTHON_CLIENT, endpoint, str(photo("people/obama/obama_small.jpg").file),
-                           DEV_KEY1], env=env, capture_output=True, text=True, timeout=120)
+    image = photo("people/obama/obama_small.jpg").file
+    return subprocess.run([sys.executable, "-c", PYTHON_CLIENT, endpoint, str(image), DEV_KEY1], env=env,
+                          capture_output=True, text=True, timeout=120)
 
 
 def node_health(endpoint: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
