@@ -16,6 +16,8 @@ import dataclasses
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from redis import Redis
+from redis.backoff import EqualJitterBackoff
+from redis.retry import Retry
 from redis.sentinel import Sentinel
 
 SENTINEL_SCHEME = "redis+sentinel"
@@ -27,6 +29,14 @@ SOCKET_TIMEOUT_SECONDS = 10
 CONNECT_TIMEOUT_SECONDS = 5
 HEALTH_CHECK_INTERVAL_SECONDS = 30
 """An idle pooled connection is checked with PING before reuse after this long."""
+
+RETRIES = 8
+RETRY_BASE_SECONDS = 0.1
+RETRY_CAP_SECONDS = 2.0
+"""A command that meets a connection error is tried again up to 8 times, 0.2 s to 2 s apart (with jitter):
+5 to 11 seconds in all, which rides out a restarted Redis or a Sentinel failover (about 2 s after the
+primary is found down) instead of failing the client's call. redis-py retries nothing unless told. A
+command whose reply was lost with its connection may run twice: at-least-once, as RQ's jobs are."""
 
 
 class RedisUrlError(ValueError):
@@ -82,6 +92,7 @@ def connect(url: str) -> Redis:
         "socket_timeout": SOCKET_TIMEOUT_SECONDS,
         "socket_connect_timeout": CONNECT_TIMEOUT_SECONDS,
         "health_check_interval": HEALTH_CHECK_INTERVAL_SECONDS,
+        "retry": Retry(EqualJitterBackoff(cap=RETRY_CAP_SECONDS, base=RETRY_BASE_SECONDS), RETRIES),
     }
     if not is_sentinel_url(url):
         return Redis.from_url(url, **options)

@@ -158,11 +158,10 @@ def test_sentinel_fails_the_primary_over_while_clients_keep_working(tmp_path: Pa
                                "the sentinels promote the replica")
                     promoted_at = time.monotonic()
                     time.sleep(8)
-                failures = [(moment, outcome) for moment, outcome in traffic.calls if outcome != 200]
-                assert len([moment for moment, _ in traffic.calls if moment > promoted_at + 5]) >= 5
-                assert all(killed_at <= moment <= promoted_at + 5 for moment, _ in failures), failures
                 print(f"failover: promoted {promoted_at - killed_at:.1f} s after the kill; "
-                      f"{len(failures)} of {len(traffic.calls)} calls failed meanwhile: {failures}")
+                      f"{len(traffic.calls)} calls during it")
+                during = [outcome for moment, outcome in traffic.calls if moment >= killed_at - 0.2]
+                assert len(during) >= 20 and set(during) == {200}, during  # slower answers, never a failed one
 
                 assert detect(live.endpoint) == 200
                 created = requests.post(live.url("/mgmt/v1/deployments"), json={
