@@ -111,6 +111,7 @@ def run(options: Options) -> int:
     redis: RedisInUse | None = None
     try:
         listener = _listen(options.host, options.port) if options.role.serves_api else None
+        print(f"Starting Visage (role {options.role}, data dir {data.root})...", flush=True)
         tls = ensure_certificates(data.tls_dir, [options.host]) if options.tls else None
         admin_token = data.admin_token()
         redis = _redis(data, supervisor, lock)
@@ -334,6 +335,8 @@ def _banner(options: Options, endpoint: str, admin_token: str, redis: RedisInUse
     lines = ["Visage is up."]
     if options.role.serves_api:
         lines += [f"  endpoint:    {endpoint}", f"  admin token: {admin_token}"]
+        if options.role is Role.API and not os.environ.get("VISAGE_ADMIN_TOKEN"):
+            lines.append("               (this host's own: set VISAGE_ADMIN_TOKEN on every API host to share one)")
     lines += [f"  role:        {options.role} ({_role_text(options.role)})", f"  redis:       {redis.note}"]
     if options.role.serves_api:
         lines.append(f"  api:         gunicorn, {options.api_processes} processes")
