@@ -86,13 +86,14 @@ def parse_sentinel_url(url: str) -> SentinelTarget:
     )
 
 
-def connect(url: str) -> Redis:
-    """A client for the Redis the URL names; for a Sentinel URL, a client of the current primary."""
+def connect(url: str, *, retries: int = RETRIES) -> Redis:
+    """A client for the Redis the URL names; for a Sentinel URL, a client of the current primary.
+    `retries=0` for a caller that must answer at once, such as a health check."""
     options = {
         "socket_timeout": SOCKET_TIMEOUT_SECONDS,
         "socket_connect_timeout": CONNECT_TIMEOUT_SECONDS,
         "health_check_interval": HEALTH_CHECK_INTERVAL_SECONDS,
-        "retry": Retry(EqualJitterBackoff(cap=RETRY_CAP_SECONDS, base=RETRY_BASE_SECONDS), RETRIES),
+        "retry": Retry(EqualJitterBackoff(cap=RETRY_CAP_SECONDS, base=RETRY_BASE_SECONDS), retries),
     }
     if not is_sentinel_url(url):
         return Redis.from_url(url, **options)
