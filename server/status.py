@@ -124,17 +124,21 @@ def render_text(status: Status) -> str:
 def render_rich(status: Status) -> None:
     from rich.console import Console
     from rich.table import Table as RichTable
+    from rich.text import Text
 
-    console = Console()
+    console = Console(highlight=False)
     for line in status.summary:
-        console.print(line)
+        console.print(Text(line))
     for title, (columns, rows) in _sections(status):
-        table = RichTable(title=title, title_justify="left")
+        if not rows:
+            console.print(Text(f"{title}: none", style="bold"))
+            continue
+        table = RichTable(title=Text(title), title_justify="left")
         for column in columns:
-            table.add_column(column)
+            table.add_column(Text(column))
         for row in rows:
-            table.add_row(*row)
-        console.print(table if rows else f"[bold]{title}[/bold]: none")
+            table.add_row(*(Text(cell) for cell in row))  # names are data, never markup
+        console.print(table)
 
 
 def _sections(status: Status) -> list[tuple[str, Table]]:
