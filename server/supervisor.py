@@ -154,28 +154,31 @@ class Supervisor:
     def stop(self, names: Iterable[str], grace: float = STOP_GRACE_SECONDS) -> None:
         """SIGTERM the named children (and orphans), wait up to `grace`, then kill what is left."""
         wanted = set(names)
-        chosen = [child for child in self.children if child.program.name in wanted]
-        for child in chosen:
-            child.restart_at = None
-            if child.process.poll() is None:
-                _signal_group(child.pid, signal.SIGTERM)
+        running = [child for child in self.children
+                   if child.program.name in wanted and child.process.poll() is None]
+        for child in self.children:
+            if child.program.name in wanted:
+                child.restart_at = None
+        for child in running:
+            _signal_group(child.pid, signal.SIGTERM)
         orphans = _orphans(self._managed_pids())
         for pid in orphans:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + grace
-        for child in chosen:
+        for child in running:
             while child.process.poll() is None and time.monotonic() < deadline and not self.force_requested.is_set():
                 time.sleep(0.05)
             if child.process.poll() is None:
                 log.warning("%s (pid %d) did not stop within %.0f s; killing it", child.program.name, child.pid, grace)
-            _signal_group(child.pid, signal.SIGKILL)
+            _signal_group(child.pid, signal.SIGKILL)  # the group may outlive its leader (gunicorn's workers)
             child.process.wait()
         self._stop_orphans(orphans, deadline)
 
     def _kill_all(self) -> None:
         for child in self.children:
-            _signal_group(child.pid, signal.SIGKILL)
+            if child.process.poll() is None:
+                _signal_group(child.pid, signal.SIGKILL)
         for pid in _orphans(self._managed_pids()):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)

@@ -76,11 +76,18 @@ def test_two_hosts_share_one_redis_and_one_finishes_what_the_other_dropped(tmp_p
 
             for group in crowds:
                 train(host_a.endpoint, key, group)
-            running = eventually(both_hosts_training, 60, "a worker of each host trains again")
+
+            def both_running() -> dict[str, str] | None:
+                running = both_hosts_training()
+                return running if running and all(training_status(host_a.endpoint, key, group)["status"] == "running"
+                                                  for group in crowds) else None
+
+            running = eventually(both_running, 60, "a worker of each host trains again")
             dropped = running["b"]  # type: ignore[index]
             for pid in [host_b.process.pid, *descendants(host_b.process.pid)]:  # host B is lost, all at once
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
+            assert training_status(host_a.endpoint, key, dropped)["status"] == "running"  # killed in the middle
             kept = next(group for group in crowds if group != dropped)
             eventually(lambda: trained(kept), 120, "host A finishes its own training")
             eventually(lambda: training_status(host_a.endpoint, key, dropped)["status"] == "failed", 75,
