@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
 
+from tests.support.contract import ContractCheckingClient
 from tests.support.faces import FACES_DIR
 from tests.support.tenants import ADMIN_TOKEN
 
@@ -55,4 +56,6 @@ def app(redis_db: Redis) -> Flask:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    """A test client whose every answer is checked against the OpenAPI document."""
+    app.test_client_class = ContractCheckingClient
     return app.test_client()

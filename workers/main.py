@@ -10,7 +10,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Worker
 
-from server.extensions import QUEUE_NAMES, connect
+from server.extensions import connect
+from server.store.queues import QUEUE_NAMES
 
 
 class VisageWorker(Worker):

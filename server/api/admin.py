@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response
 
 from server.api.bearer import require_admin
-from server.api.contract import Reply, Security, contract, json_body, query_args
-from server.domain.tenants import AccessReview, CustomerType, TenantNotFound, TenantStatus
+from server.api.contract import Reply, Security, contract, json_body, query_args, reply
+from server.domain.tenants import AccessReview, CustomerType, TenantStatus
 from server.extensions import get_redis
 from server.schemas.admin import ReasonSchema, ReviewSchema
 from server.schemas.tenants import (
@@ -16,12 +16,10 @@ from server.schemas.tenants import (
     TenantSchema,
     TenantsQuerySchema,
 )
-from server.services import operator
-from server.store.audit import AuditLog
-from server.store.outbox import Outbox
-from server.store.tenants import TenantRepository
+from server.services import audit, operator
 
 bp = Blueprint("admin", __name__, url_prefix="/admin/v1")
+
 
 @bp.before_request
 def _only_the_operator() -> None:
@@ -37,18 +35,14 @@ def list_tenants() -> Response:
     query = query_args()
     status = TenantStatus(query["status"]) if query["status"] else None
     access = AccessReview(query["limited_access"]) if query["limited_access"] else None
-    tenants = TenantRepository(get_redis()).list(status, access)
-    return jsonify([tenant.to_public() for tenant in tenants])
+    return reply(operator.list_tenants(get_redis(), status, access))
 
 
 @bp.get("/tenants/<tenant_id>")
 @contract(operation_id="adminGetTenant", summary="A tenant", tag="Operator", security=Security.ADMIN,
           errors=(401, 404), replies=[Reply(200, "The tenant.", TenantSchema)])
 def get_tenant(tenant_id: str) -> Response:
-    tenant = TenantRepository(get_redis()).get(tenant_id)
-    if tenant is None:
-        raise TenantNotFound()
-    return jsonify(tenant.to_public())
+    return reply(operator.get_tenant(get_redis(), tenant_id))
 
 
 @bp.post("/tenants/<tenant_id>/review")
@@ -59,9 +53,8 @@ def review_tenant(tenant_id: str) -> Response:
     """Approve or reject Limited Access, with a reason; optionally correct the customer type."""
     body = json_body()
     corrected = CustomerType(body["customer_type"]) if body["customer_type"] else None
-    tenant = operator.review_tenant(tenant_id, body["decision"], body["reason"].strip(), customer_type=corrected,
-                                    country=body["country"], redis=get_redis())
-    return jsonify(tenant.to_public())
+    return reply(operator.review_tenant(get_redis(), tenant_id, body["decision"], body["reason"].strip(),
+                                        customer_type=corrected, country=body["country"]))
 
 
 @bp.post("/tenants/<tenant_id>/suspend")
@@ -69,8 +62,7 @@ def review_tenant(tenant_id: str) -> Response:
           security=Security.ADMIN, body=ReasonSchema, errors=(400, 401, 404, 409),
           replies=[Reply(200, "The tenant after the decision.", TenantSchema)])
 def suspend_tenant(tenant_id: str) -> Response:
-    body = json_body()
-    return jsonify(operator.suspend(tenant_id, body["reason"].strip(), redis=get_redis()).to_public())
+    return reply(operator.suspend_tenant(get_redis(), tenant_id, json_body()["reason"].strip()))
 
 
 @bp.post("/tenants/<tenant_id>/reinstate")
@@ -78,26 +70,23 @@ def suspend_tenant(tenant_id: str) -> Response:
           tag="Operator", security=Security.ADMIN, body=ReasonSchema, errors=(400, 401, 404, 409),
           replies=[Reply(200, "The tenant after the decision.", TenantSchema)])
 def reinstate_tenant(tenant_id: str) -> Response:
-    body = json_body()
-    return jsonify(operator.reinstate(tenant_id, body["reason"].strip(), redis=get_redis()).to_public())
+    return reply(operator.reinstate_tenant(get_redis(), tenant_id, json_body()["reason"].strip()))
 
 
 @bp.get("/audit")
 @contract(operation_id="adminListAudit", summary="Recognition decisions of every tenant, newest first",
           tag="Operator", security=Security.ADMIN, query=AdminAuditQuerySchema, errors=(400, 401),
           replies=[Reply(200, "Audit entries.", AuditEntrySchema, many=True)])
-def audit() -> Response:
+def admin_list_audit() -> Response:
     """Recognition decisions, newest first; `?tenant_id=` narrows to one tenant."""
     query = query_args()
-    log, limit, tenant_id = AuditLog(get_redis()), query["limit"], query["tenant_id"]
-    return jsonify(log.newest_of_tenant(tenant_id, limit) if tenant_id else log.newest(limit))
+    return reply(audit.list_audit(get_redis(), limit=query["limit"], tenant_id=query["tenant_id"]))
 
 
 @bp.get("/outbox")
 @contract(operation_id="adminListOutbox", summary="The emails Visage would have sent, newest first",
           tag="Operator", security=Security.ADMIN, errors=(401,),
           replies=[Reply(200, "Emails.", EmailSchema, many=True)])
-def outbox() -> Response:
+def admin_list_outbox() -> Response:
     """The emails Visage would have sent, newest first."""
-    return jsonify([email.to_public() for email in Outbox(get_redis()).newest()])
-
+    return reply(operator.list_outbox(get_redis()))

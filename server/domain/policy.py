@@ -87,22 +87,18 @@ class PolicyDecision:
             return known[self.code](self.message)
         return NotFound(self.message, code=self.code)
 
-    def to_public(self) -> dict[str, object]:
-        return {
-            "allowed": self.allowed,
-            "code": self.code,
-            "clause": self.clause,
-            "policy_version": self.policy_version,
-            "message": self.message,
-            "realtime": self.realtime,
-            "reasons": list(self.reasons),
-        }
+
+def standing_refusal(tenant: Tenant, document: PolicyDocument) -> PolicyDecision | None:
+    """The refusal that holds whatever the call is (a suspended tenant), or None."""
+    if tenant.status is TenantStatus.SUSPENDED:
+        return _refused(TenantSuspended.code, TenantSuspended.message, document.version, ("the tenant is suspended",))
+    return None
 
 
 def decide(request: PolicyRequest, document: PolicyDocument) -> PolicyDecision:
     tenant, version = request.tenant, document.version
-    if tenant.status is TenantStatus.SUSPENDED:
-        return _refused(TenantSuspended.code, TenantSuspended.message, version, ("the tenant is suspended",))
+    if (refusal := standing_refusal(tenant, document)) is not None:
+        return refusal
 
     in_scope = [clause for clause in document.clauses if _in_scope(clause, request)]
     realtime: bool | None = None

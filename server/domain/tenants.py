@@ -155,22 +155,3 @@ class Tenant:
             decisions=tuple(Decision.from_dict(d) for d in json.loads(raw.get("decisions") or "[]")),
             email_verified_at=parse_time(raw["email_verified_at"]) if raw.get("email_verified_at") else None,
         )
-
-    def to_public(self) -> dict[str, object]:
-        """What the tenant itself, and the operator, see."""
-        return {
-            "tenant_id": self.tenant_id,
-            "organization": self.organization,
-            "email": self.email,
-            "customer_type": self.customer_type.value,
-            "country": self.country,
-            "use_cases": list(self.use_cases),
-            "terms_version": self.terms_version,
-            "terms_accepted_at": format_time(self.terms_accepted_at),
-            "created_at": format_time(self.created_at),
-            "status": self.status.value,
-            "email_verified": self.email_verified,
-            "limited_access": self.access.value,
-            "review_reasons": list(self.review_reasons),
-            "decisions": [d.to_dict() for d in self.decisions],
-        }

@@ -5,20 +5,23 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from server.domain.tenants import AccessReview, CustomerType, TenantStatus
+from server.schemas.base import ReplySchema, Time
 from server.schemas.management import DeploymentSchema, LimitQuerySchema
 
 STATUSES = [status.value for status in TenantStatus]
 ACCESS = [access.value for access in AccessReview]
 
 
-class DecisionSchema(Schema):
-    at = fields.DateTime(required=True)
+class DecisionSchema(ReplySchema):
+    at = Time(required=True)
     decision = fields.String(required=True)
     reason = fields.String(required=True)
     by = fields.String(required=True)
 
 
-class TenantSchema(Schema):
+class TenantSchema(ReplySchema):
+    """What the tenant itself, and the operator, see of a tenant."""
+
     tenant_id = fields.String(required=True)
     organization = fields.String(required=True)
     email = fields.String(required=True)
@@ -26,28 +29,28 @@ class TenantSchema(Schema):
     country = fields.String(required=True)
     use_cases = fields.List(fields.String(), required=True)
     terms_version = fields.String(required=True)
-    terms_accepted_at = fields.DateTime(required=True)
-    created_at = fields.DateTime(required=True)
+    terms_accepted_at = Time(required=True)
+    created_at = Time(required=True)
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     email_verified = fields.Boolean(required=True)
-    limited_access = fields.String(required=True, validate=validate.OneOf(ACCESS))
+    limited_access = fields.String(required=True, validate=validate.OneOf(ACCESS), attribute="access")
     review_reasons = fields.List(fields.String(), required=True)
     decisions = fields.List(fields.Nested(DecisionSchema), required=True)
 
 
-class SignupResultSchema(Schema):
-    tenant_id = fields.String(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    limited_access = fields.String(required=True, validate=validate.OneOf(ACCESS))
+class SignupResultSchema(ReplySchema):
+    tenant_id = fields.String(required=True, attribute="tenant.tenant_id")
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES), attribute="tenant.status")
+    limited_access = fields.String(required=True, validate=validate.OneOf(ACCESS), attribute="tenant.access")
     management_token = fields.String(required=True, metadata={"description": "Shown once; keep it secret."})
     tenant = fields.Nested(TenantSchema, required=True)
     deployment = fields.Nested(DeploymentSchema, required=True, metadata={
         "description": "The starter deployment, with its keys (shown once)."})
 
 
-class AuditEntrySchema(Schema):
+class AuditEntrySchema(ReplySchema):
     id = fields.String(required=True, metadata={"description": "The stream entry id."})
-    time = fields.DateTime(required=True)
+    time = fields.String(required=True, metadata={"format": "date-time"})
     request_id = fields.String(required=True)
     tenant_id = fields.String(required=True)
     customer_type = fields.String()
@@ -71,16 +74,16 @@ class AuditEntrySchema(Schema):
     hash = fields.String(metadata={"description": "sha256(prev + canonical JSON of the entry)."})
 
 
-class EmailSchema(Schema):
+class EmailSchema(ReplySchema):
     to = fields.String(required=True)
     subject = fields.String(required=True)
     body = fields.String(required=True)
     link = fields.String(required=True, allow_none=True)
-    sent_at = fields.DateTime()
+    sent_at = Time()
     tenant_id = fields.String()
 
 
-class PolicyDecisionSchema(Schema):
+class PolicyDecisionSchema(ReplySchema):
     allowed = fields.Boolean(required=True)
     code = fields.String(required=True, allow_none=True)
     clause = fields.String(required=True, allow_none=True)

@@ -1,71 +1,59 @@
 """Deciding a call under the terms of use: gather the facts, ask `domain.policy.decide`, audit.
 
-`authorize` runs in the data plane's gate for every call, `authorize_job` when a worker starts a
-job (the tenant may have been suspended since it was queued), and `evaluate` is the dry run of
-the management API: same facts, same decision, nothing written.
+`authorize` decides a data-plane call with the faces it uses (the view read them once and hands
+them over); `refuse_early` takes, before a view reads anything, the refusals no body can change;
+`authorize_job` decides again when a worker starts a job (the tenant may have been suspended since
+it was queued); and `evaluate` is the management API's dry run: same facts, same decision, nothing
+written. None of them knows HTTP.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
 
-from flask import request
 from redis import Redis
 
 from server.domain import terms
 from server.domain.audit import entry_of
+from server.domain.callers import Caller
 from server.domain.capture import CaptureContext
 from server.domain.clock import now
-from server.domain.deployments import Deployment, DeploymentNotFound, Sku
+from server.domain.deployments import DeploymentNotFound, Sku
+from server.domain.faces import FaceRecord
 from server.domain.operations import RECOGNITION_CLASSES, OperationClass
-from server.domain.policy import PolicyDecision, PolicyRequest, decide
+from server.domain.policy import PolicyDecision, PolicyRequest, decide, standing_refusal
 from server.domain.tenants import Tenant, TenantNotFound
-from server.extensions import get_redis
 from server.store import cadence as calls
 from server.store.audit import AuditLog
 from server.store.deployments import DeploymentRepository
 from server.store.faces import FaceRepository
 from server.store.tenants import TenantRepository
 
-FACE_ID_FIELDS = frozenset({"faceid", "faceid1", "faceid2", "faceids"})
-"""Body fields (any case) that name faceIds in verify, identify, findsimilars and group."""
-
-MAX_FACE_IDS_CHECKED = 1001
-"""The most faceIds one call can carry: find-similar's probe and its 1000 candidates. A body naming
-more is not looked through: it counts as doubtful provenance, which is real time for the clauses
-that ask."""
-
 AUDITED_CLASSES = RECOGNITION_CLASSES | {OperationClass.FACE_ENROLLMENT}
 """Decisions written to the audit trail: every recognition call, and every face added to a
 collection (a face enrolled from live capture could later be searched)."""
 
-UNKNOWN_PROVENANCE = CaptureContext()
-"""Stands for faceIds whose capture context was not read: no mode, so real time (fail closed)."""
+
+def authorize(redis: Redis, caller: Caller, operation_class: OperationClass, *,
+              faces: Sequence[FaceRecord | None] = ()) -> PolicyDecision:
+    """Decide a data-plane call on the faces it uses; recognition decisions go to the audit trail."""
+    return _decide(redis, caller, operation_class, _captures(caller.tenant, faces), at=now())
 
 
-class Caller(Protocol):
-    @property
-    def tenant(self) -> Tenant: ...
-
-    @property
-    def deployment(self) -> Deployment: ...
-
-
-def authorize(caller: Caller, operation_class: OperationClass, capture: CaptureContext,
-              request_id: str, *, faces: FaceRepository) -> PolicyDecision:
-    """Decide a data-plane call before its view runs; recognition decisions go to the audit trail."""
-    face_ids = face_ids_in(request.get_json(force=True, silent=True)) if operation_class in RECOGNITION_CLASSES else []
-    return _decide(get_redis(), caller.tenant, caller.deployment, operation_class, capture, face_ids,
-                   request_id=request_id, at=now(), faces=faces)
+def refuse_early(redis: Redis, caller: Caller, operation_class: OperationClass) -> PolicyDecision | None:
+    """The decision, when it is a refusal that nothing in the body could change (a suspended tenant),
+    so that it is taken and audited before the view reads the body; None otherwise."""
+    at = now()
+    if standing_refusal(caller.tenant, terms.current(at)) is None:
+        return None
+    return _decide(redis, caller, operation_class, (), at=at)
 
 
-def authorize_job(tenant_id: str, deployment_id: str, operation_class: OperationClass, redis: Redis, *,
-                  capture: CaptureContext = UNKNOWN_PROVENANCE, face_ids: Sequence[str] = (),
-                  job_id: str = "") -> PolicyDecision:
-    """Decide again when a queued job runs, on the tenant and deployment as they are now."""
+def authorize_job(redis: Redis, tenant_id: str, deployment_id: str, operation_class: OperationClass, *,
+                  capture: CaptureContext | None = None, job_id: str = "") -> PolicyDecision:
+    """Decide again when a queued job runs, on the tenant and deployment as they are now, with the
+    capture context of the material it works on (none known counts as live)."""
     at = now()
     document = terms.current(at)
     tenant = TenantRepository(redis).get(tenant_id)
@@ -77,44 +65,25 @@ def authorize_job(tenant_id: str, deployment_id: str, operation_class: Operation
     if deployment is None:
         return PolicyDecision(False, DeploymentNotFound.code, None, document.version, "Deployment is not found.",
                               None, ("the deployment no longer exists",))
-    return _decide(redis, tenant, deployment, operation_class, capture, face_ids,
-                   request_id=f"job:{job_id}" if job_id else "job", at=at)
+    caller = Caller(tenant, deployment, f"job:{job_id}" if job_id else "job", capture or CaptureContext())
+    return _decide(redis, caller, operation_class, (), at=at)
 
 
-def evaluate(tenant: Tenant, operation_class: OperationClass, *, sku: Sku, capture: CaptureContext,
-             face_ids: Sequence[str], at: datetime | None, policy_version: str | None, redis: Redis) -> PolicyDecision:
+def evaluate(redis: Redis, tenant: Tenant, operation_class: OperationClass, *, sku: Sku, capture: CaptureContext,
+             face_ids: Sequence[str], at: datetime | None, policy_version: str | None) -> PolicyDecision:
     """What `authorize` would answer for a described call, without making it, auditing it or counting it."""
     moment = at or now()
     document = terms.document(policy_version) if policy_version else terms.current(moment)
-    facts = _facts(redis, tenant, sku, operation_class, capture, face_ids, moment, document, record_call=False)
+    faces = FaceRepository(redis).get_many(list(dict.fromkeys(face_ids)))
+    facts = _facts(redis, tenant, sku, operation_class, capture, _captures(tenant, faces), moment, document,
+                   record_call=False)
     return decide(facts, document)
 
-def face_ids_in(body: Any) -> list[str]:
-    """Every faceId a JSON body names, under any casing of the field names, spelled as the views will
-    look it up (a UUID in any of its spellings is the same faceId), duplicates once."""
-    if not isinstance(body, Mapping):
-        return []
-    found: list[str] = []
-    for key, value in body.items():
-        if str(key).lower() in FACE_ID_FIELDS:
-            found.extend(_canonical(item) for item in (value if isinstance(value, list) else [value])
-                         if isinstance(item, str))
-    return list(dict.fromkeys(found))
 
-
-def _canonical(face_id: str) -> str:
-    try:
-        return str(uuid.UUID(face_id))
-    except ValueError:
-        return face_id
-
-
-def stored_captures(faces: FaceRepository, tenant_id: str, face_ids: Sequence[str]) -> tuple[CaptureContext, ...]:
-    """The capture contexts of this tenant's faceIds; unknown and other tenants' ids are the view's to refuse."""
-    if len(face_ids) > MAX_FACE_IDS_CHECKED:
-        return (UNKNOWN_PROVENANCE,)
-    records = faces.get_many([_canonical(face_id) for face_id in face_ids]) if face_ids else []
-    return tuple(record.capture for record in records if record is not None and record.tenant_id == tenant_id)
+def _captures(tenant: Tenant, faces: Sequence[FaceRecord | None]) -> tuple[CaptureContext, ...]:
+    """The capture contexts of this tenant's faces; unknown and other tenants' ids are the operation's
+    to refuse, and say nothing here."""
+    return tuple(face.capture for face in faces if face is not None and face.tenant_id == tenant.tenant_id)
 
 
 def recent_calls(redis: Redis, tenant_id: str, at: datetime, document: terms.PolicyDocument, *,
@@ -131,29 +100,30 @@ def recent_calls(redis: Redis, tenant_id: str, at: datetime, document: terms.Pol
 
 
 def _facts(redis: Redis, tenant: Tenant, sku: Sku, operation_class: OperationClass, capture: CaptureContext,
-           face_ids: Sequence[str], at: datetime, document: terms.PolicyDocument, *,
-           record_call: bool = True, faces: FaceRepository | None = None) -> PolicyRequest:
-    """What the decision needs to know; faceIds and cadence matter to recognition only."""
+           face_captures: tuple[CaptureContext, ...], at: datetime, document: terms.PolicyDocument, *,
+           record_call: bool = True) -> PolicyRequest:
+    """What the decision needs to know; faces and cadence matter to recognition only."""
     recognition = operation_class in RECOGNITION_CLASSES
     return PolicyRequest(
         tenant=tenant, sku=sku, operation=operation_class, capture=capture,
-        face_captures=stored_captures(faces or FaceRepository(redis), tenant.tenant_id, face_ids)
-        if recognition else (),
+        face_captures=face_captures if recognition else (),
         at=at,
         recent_recognition_calls=recent_calls(redis, tenant.tenant_id, at, document, record_call=record_call)
         if recognition else 0,
     )
 
 
-def _decide(redis: Redis, tenant: Tenant, deployment: Deployment, operation_class: OperationClass,
-            capture: CaptureContext, face_ids: Sequence[str], *, request_id: str, at: datetime,
-            faces: FaceRepository | None = None) -> PolicyDecision:
+def _decide(redis: Redis, caller: Caller, operation_class: OperationClass,
+            face_captures: tuple[CaptureContext, ...], *, at: datetime) -> PolicyDecision:
     """Decide under the policy in effect now, and audit the decision if it is about recognition."""
     document = terms.current(at)
-    facts = _facts(redis, tenant, deployment.sku, operation_class, capture, face_ids, at, document, faces=faces)
+    facts = _facts(redis, caller.tenant, caller.deployment.sku, operation_class, caller.capture, face_captures, at,
+                   document)
     decision = decide(facts, document)
     if operation_class in AUDITED_CLASSES:
-        entry = entry_of(facts, decision, request_id=request_id, deployment_id=deployment.deployment_id,
-                         deployment_name=deployment.name)
-        AuditLog(redis).append(entry, tenant_id=tenant.tenant_id, at_ms=int(at.timestamp() * 1000))
+        entry = entry_of(facts, decision, request_id=caller.request_id, deployment_id=caller.deployment_id,
+                         deployment_name=caller.deployment.name)
+        AuditLog(redis).append(entry, tenant_id=caller.tenant_id, at_ms=int(at.timestamp() * 1000))
     return decision
+
+

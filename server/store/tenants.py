@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from redis import Redis, WatchError
+from redis import Redis
+from redis.client import Pipeline
 
 from server.domain.credentials import hash_secret, secret_matches
 from server.domain.tenants import AccessReview, Tenant, TenantNotFound, TenantStatus
 from server.store import keys
 from server.store.codec import decode_hash, fields, text
+from server.store.transactions import transaction
 
 TOKEN_HASH_FIELD = "management_token_hash"
 
@@ -35,22 +37,19 @@ class TenantRepository:
         return [tenant for tenant in (self.get(tenant_id) for tenant_id in sorted(ids)) if tenant is not None]
 
     def update(self, tenant_id: str, change: Callable[[Tenant], Tenant]) -> Tenant:
-        """Apply a change to the stored tenant, retried if another writer changed it meanwhile."""
+        """Apply a change to the stored tenant, again if another writer changed it meanwhile."""
         key = keys.tenant(tenant_id)
-        with self.redis.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    pipe.watch(key)
-                    raw = pipe.hgetall(key)
-                    if not raw:
-                        raise TenantNotFound()
-                    changed = change(Tenant.from_record(decode_hash(raw)))
-                    pipe.multi()
-                    pipe.hset(key, mapping=fields(changed.to_record()))
-                    pipe.execute()
-                    return changed
-                except WatchError:
-                    continue
+
+        def apply(pipe: Pipeline) -> Tenant:
+            raw = pipe.hgetall(key)
+            if not raw:
+                raise TenantNotFound()
+            changed = change(Tenant.from_record(decode_hash(raw)))
+            pipe.multi()
+            pipe.hset(key, mapping=fields(changed.to_record()))
+            return changed
+
+        return transaction(self.redis, apply, key)
 
     def get(self, tenant_id: str) -> Tenant | None:
         raw = self.redis.hgetall(keys.tenant(tenant_id))
