@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-import pytest
-from visage import FaceClient, ManagementClient, NotFoundError, Sku
-
-T = TypeVar("T")
+from visage import FaceClient, ManagementClient, Sku
 
 USE_CASE = "identity_verification"
 
@@ -52,13 +48,3 @@ def open_account(endpoint: str, *, sku: Sku = Sku.S0, **form: Any) -> Account:
     return Account(deployment.endpoint, signup.tenant_id, signup.management_token, deployment.name,
                    deployment.keys.key1, deployment.keys.key2)
 
-
-def unless_route_missing(what: str, call: Callable[[], T]) -> T:
-    """Run `call`; skip the test when the server has no such route yet (404 with code "404", which
-    Visage answers for unknown routes, unlike the specific codes of a missing resource)."""
-    try:
-        return call()
-    except NotFoundError as error:
-        if error.code == "404":
-            pytest.skip(f"the server does not serve {what} yet (404 for the route)")
-        raise
