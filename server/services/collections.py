@@ -193,11 +193,7 @@ def add_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: 
     """Detect the one face (or take `targetFace`), embed it and keep it; Azure refuses images with
     no face or with more than one when no target is given."""
     scope = Scope.of(redis, caller, kind)
-    _existing(scope, collection_id)
-    if person_id is not None:
-        person_id = rules_of.check_person_id(person_id)
-        if scope.store.get_person(collection_id, person_id) is None:
-            raise PersonNotFound()
+    person_id = _owner(scope, collection_id, person_id)
     checked_user_data = rules_of.check_user_data(user_data, rules_of.FACE_USER_DATA_MAX)
     pixels = decode_image(image).pixels
     target = rules_of.parse_target_face(target_face, pixels.shape[1], pixels.shape[0])
@@ -227,11 +223,16 @@ def get_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: 
     return _existing_face(Scope.of(redis, caller, kind), collection_id, person_id, face_id)
 
 
-def _existing_face(scope: Scope, collection_id: str, person_id: str | None, face_id: str) -> PersistedFace:
-    if person_id is not None:
-        person_id = _existing_person(scope, collection_id, person_id).person_id
-    else:
+def _owner(scope: Scope, collection_id: str, person_id: str | None) -> str | None:
+    """Check that the collection, and the person when faces belong to persons, exist; the person's id."""
+    if person_id is None:
         _existing(scope, collection_id)
+        return None
+    return _existing_person(scope, collection_id, person_id).person_id
+
+
+def _existing_face(scope: Scope, collection_id: str, person_id: str | None, face_id: str) -> PersistedFace:
+    person_id = _owner(scope, collection_id, person_id)
     face = scope.store.get_face(collection_id, rules_of.check_persisted_face_id(face_id))
     if face is None or (person_id is not None and face.person_id != person_id):
         raise PersistedFaceNotFound()
@@ -258,8 +259,5 @@ def update_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_i
 def delete_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, person_id: str | None,
                 face_id: str) -> None:
     scope = Scope.of(redis, caller, kind)
-    if person_id is not None:
-        person_id = _existing_person(scope, collection_id, person_id).person_id
-    else:
-        _existing(scope, collection_id)
+    person_id = _owner(scope, collection_id, person_id)
     scope.store.delete_face(collection_id, rules_of.check_persisted_face_id(face_id), person_id=person_id)
