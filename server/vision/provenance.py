@@ -111,10 +111,11 @@ def read_provenance(image: bytes, anchors: Sequence[TrustAnchor]) -> Provenance:
     if isinstance(anchor, str):
         return _untrusted(codes, (anchor,))
     captured_at, when_reasons = _capture_time(report.manifest)
-    reasons = (f"signed under trust anchor '{anchor.name}' ({anchor.device_class.value}); the signature is valid "
-               "and the image's hash matches the manifest", *when_reasons)
+    signed = (f"signed under trust anchor '{anchor.name}' ({anchor.device_class.value}); the signature is valid and "
+              "the image's hash matches the manifest")
+    trusted_reasons = (signed, *when_reasons)
     return Provenance(ProvenanceStatus.TRUSTED, captured_at, anchor.device_class, anchor.anchor_id, anchor.name,
-                      codes, reasons)
+                      codes, trusted_reasons)
 
 
 def _untrusted(codes: tuple[str, ...], reasons: tuple[str, ...]) -> Provenance:
