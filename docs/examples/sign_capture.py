@@ -19,6 +19,7 @@ import io
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import c2pa
 from cryptography import x509
@@ -98,8 +99,7 @@ def pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
-def capture_manifest(captured_at: datetime, *, action: str = "c2pa.created",
-                     title: str = "capture") -> dict[str, object]:
+def capture_manifest(captured_at: datetime, *, title: str = "capture") -> dict[str, Any]:
     """A manifest whose first action says the image was captured at `captured_at`."""
     return {
         "claim_generator_info": [{"name": "sign_capture example", "version": "1.0"}],
@@ -107,7 +107,7 @@ def capture_manifest(captured_at: datetime, *, action: str = "c2pa.created",
         "assertions": [{
             "label": "c2pa.actions",
             "data": {"actions": [{
-                "action": action,
+                "action": "c2pa.created",
                 "when": captured_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
                 "digitalSourceType": DIGITAL_CAPTURE,
             }]},
@@ -116,7 +116,7 @@ def capture_manifest(captured_at: datetime, *, action: str = "c2pa.created",
 
 
 def sign_capture(image: bytes, mime_type: str, *, key: ec.EllipticCurvePrivateKey,
-                 chain: list[x509.Certificate], manifest: dict[str, object]) -> bytes:
+                 chain: list[x509.Certificate], manifest: dict[str, Any]) -> bytes:
     """The image with the manifest embedded, signed by `key`; `chain` is the device's certificate
     first, then its issuers (the trust anchor may be left out: the verifier has it)."""
     private_key = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,

@@ -95,7 +95,7 @@ def new_trust_anchor(anchor_id: str, name: object, certificate: object, device_c
         fingerprint=hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest(),
         subject=cert.subject.rfc4514_string(),
         not_after=cert.not_valid_after_utc,
-        created_at=at,
+        created_at=at.replace(microsecond=at.microsecond // 1000 * 1000),  # as stored: milliseconds
     )
 
 
