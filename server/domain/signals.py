@@ -27,11 +27,15 @@ doubt: two could be chance, three in a row is a clock running alongside ours."""
 STREAM_MAX_STEP_MS = 10 * 60 * 1000
 """Steps further apart than ten minutes are not a stream."""
 
-STREAM_TOLERANCE_MS = 1500
-"""How closely a claimed step must track the clock's step: network jitter and encoding time."""
+STREAM_STEP_RATIO = (0.5, 2.0)
+"""Each claimed step must be within half and twice the clock's step: a frame that took longer to arrive
+is followed by one that took less, but a recording processed faster or slower than real time is not."""
+
+STREAM_TOLERANCE_MS = 1000
+"""How closely the claimed times must track the clock over the whole run (jitter evens out over it)..."""
 
 STREAM_TOLERANCE_SHARE = 0.05
-"""...or within 5% of the step, for slower streams."""
+"""...or within 5% of the run, for slower streams."""
 
 FRAME_RUN = 3
 """Near-identical frames in a row (this image and the two before it) that make a video stream."""
@@ -86,10 +90,12 @@ def stream_doubt(history: Sequence[tuple[int, int]]) -> str | None:
     recent = list(history[:STREAM_STEPS + 1])
     for (claimed, server), (earlier_claimed, earlier_server) in zip(recent, recent[1:], strict=False):
         step, claimed_step = server - earlier_server, claimed - earlier_claimed
-        tolerance = max(STREAM_TOLERANCE_MS, step * STREAM_TOLERANCE_SHARE)
-        if not (0 < step <= STREAM_MAX_STEP_MS and claimed_step > 0 and abs(claimed_step - step) <= tolerance):
+        low, high = STREAM_STEP_RATIO
+        if not (0 < step <= STREAM_MAX_STEP_MS and low * step <= claimed_step <= high * step):
             return None
-    span_ms = recent[0][1] - recent[-1][1]
+    span_ms, claimed_span_ms = recent[0][1] - recent[-1][1], recent[0][0] - recent[-1][0]
+    if abs(claimed_span_ms - span_ms) > max(STREAM_TOLERANCE_MS, span_ms * STREAM_TOLERANCE_SHARE):
+        return None
     return (f"the claimed capture time advanced in step with the clock over the last {STREAM_STEPS + 1} calls "
             f"({span_ms / 1000:.1f} seconds): a live stream with a shifted timestamp")
 
