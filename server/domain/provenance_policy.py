@@ -81,7 +81,8 @@ def realtime_reasons(faces: Sequence[FaceEvidence], call: CaptureContext, doubts
     """Why the call counts as real time; empty when it does not."""
     reasons: list[str] = []
     if not faces:
-        reasons.append("it uses no face from an image with content credentials")
+        reasons.append("it names no face Visage knows, so none is proven to come from an image with content "
+                       "credentials (fail closed)")
     for face in faces:
         reasons.extend(_face_reasons(face, at, settings))
         for whose, said in ((face.said_by, face.said), (THIS_CALL, call)):

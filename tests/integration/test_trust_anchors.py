@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from redis import Redis
 
-from server.domain.provenance import DeviceClass
+from server.domain.provenance import NO_PROVENANCE, DeviceClass, Provenance, ProvenanceStatus
 from server.domain.trust_anchors import TrustAnchor, TrustAnchorExists, TrustAnchorNotFound
 from server.errors import BadArgument
+from server.services.provenance import ANCHOR_REMOVED, as_trusted_now
 from server.services.trust_anchors import (
     add_trust_anchor,
     delete_trust_anchor,
@@ -101,3 +102,15 @@ def test_every_change_to_the_list_is_audited_in_the_chain(redis_db: Redis) -> No
     assert entries[0]["device_class"] == "body-worn" and entries[0]["actor"] == "operator"
     assert log.verify().ok
     assert redis_db.exists(keys.audit_by_tenant("operator"))
+
+
+def test_faces_trusted_under_an_anchor_since_removed_are_untrusted_now(redis_db: Redis) -> None:
+    kept, removed = add(redis_db), add(redis_db, pem(pki().dash_ca[1]), device_class="dash")
+    stored = (Provenance(ProvenanceStatus.TRUSTED, datetime.now(UTC), DeviceClass.BODY_WORN, kept.anchor_id),
+              Provenance(ProvenanceStatus.TRUSTED, datetime.now(UTC), DeviceClass.DASH, removed.anchor_id),
+              NO_PROVENANCE)
+    assert as_trusted_now(redis_db, stored) == stored
+    delete_trust_anchor(redis_db, removed.anchor_id)
+    now_seen = as_trusted_now(redis_db, stored)
+    assert (now_seen[0], now_seen[2]) == (stored[0], NO_PROVENANCE)
+    assert now_seen[1].status is ProvenanceStatus.UNTRUSTED and now_seen[1].reasons == (ANCHOR_REMOVED,)
