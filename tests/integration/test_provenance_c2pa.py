@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -159,3 +160,19 @@ def test_a_corrupted_manifest_is_untrusted_with_the_reason(box: bytes) -> None:
     result = read_provenance(bytes(signed), [body_worn_anchor()])
     assert result.status is ProvenanceStatus.UNTRUSTED
     assert result.reasons and result.captured_at is None
+
+
+def test_concurrent_reads_each_get_their_own_answer() -> None:
+    anchors = [body_worn_anchor(), pki().anchor(pki().dash_ca, DeviceClass.DASH, "Dash cameras", "dash")]
+    images = {
+        "body": pki().body_cam.sign(jpeg(), captured_at=CAPTURED),
+        "dash": pki().dash_cam.sign(jpeg(), captured_at=CAPTURED - timedelta(days=1)),
+        "unlisted": pki().unrelated_cam.sign(jpeg(), captured_at=CAPTURED),
+        "plain": jpeg(),
+    }
+    expected = {name: read_provenance(image, anchors) for name, image in images.items()}
+    assert [expected[name].anchor_id for name in ("body", "dash")] == ["body", "dash"]
+    jobs = [name for name in images for _ in range(6)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda name: read_provenance(images[name], anchors), jobs))
+    assert answers == [expected[name] for name in jobs]
