@@ -25,3 +25,8 @@ def raise_high_water(redis: Redis, document: PolicyDocument) -> str:
     """Record that `document` is in force by the clock; the newest version ever recorded."""
     effective_ms = int(document.effective.timestamp() * 1000)
     return str(text(redis.eval(_RAISE, 1, keys.policy_in_force(), document.version, effective_ms)))
+
+
+def high_water(redis: Redis) -> str | None:
+    """The newest version ever recorded in force, recording nothing (the dry run)."""
+    return text(redis.hget(keys.policy_in_force(), "version"))

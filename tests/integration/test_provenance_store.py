@@ -73,6 +73,8 @@ def test_the_policy_in_force_only_moves_forward(redis_db: Redis) -> None:
     march, december = datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 12, 2, tzinfo=UTC)
     assert raise_high_water(redis_db, terms.document("2024-05")) == "2024-05"
     assert document_in_force(redis_db, march).version == "2024-05"
+    assert document_in_force(redis_db, december, record=False).version == "2026-12"
+    assert document_in_force(redis_db, march, record=False).version == "2024-05"  # the dry run raised nothing
     assert document_in_force(redis_db, december).version == "2026-12"
     assert document_in_force(redis_db, march).version == "2026-12"  # the clock went back; the terms did not
     assert raise_high_water(redis_db, terms.document("2020-06")) == "2026-12"
