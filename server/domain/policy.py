@@ -148,7 +148,7 @@ def decide(request: PolicyRequest, document: PolicyDocument) -> PolicyDecision:
         return _refused(TenantNotVerified.code, TenantNotVerified.message, version,
                         ("the email address is not verified and the grace period has ended",), realtime)
 
-    reasons = realtime_reasons or _allowed_reasons(request, realtime)
+    reasons = realtime_reasons or _allowed_reasons(request, realtime, document)
     return PolicyDecision(True, None, None, version, f"Allowed under the terms of use, version {version}.",
                           realtime, reasons)
 
@@ -255,7 +255,10 @@ def _refused(code: str, message: str, version: str, reasons: tuple[str, ...],
     return PolicyDecision(False, code, None, version, message, realtime, reasons)
 
 
-def _allowed_reasons(request: PolicyRequest, realtime: bool | None) -> tuple[str, ...]:
+def _allowed_reasons(request: PolicyRequest, realtime: bool | None, document: PolicyDocument) -> tuple[str, ...]:
+    if realtime is False and provenance_policy.uses_provenance(document.settings):
+        return ("every face it uses comes from an image with trusted content credentials captured before the "
+                "real-time threshold",)
     if request.operation not in RECOGNITION_CLASSES:
         return (f"{request.operation.value} needs no Limited Access approval",)
     if realtime is False:

@@ -146,3 +146,12 @@ def test_the_audit_entry_says_what_the_credentials_showed_and_what_was_doubted()
     enrolling = provenance_fields(SCENARIOS["trusted old, camera header unknown"].request(
         POLICE, "GB", OperationClass.FACE_ENROLLMENT))
     assert (enrolling["provenance"], enrolling["provenance_device_class"]) == ("trusted", "fixed")
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_police_allowed_on_old_trusted_footage_are_told_why(operation: OperationClass) -> None:
+    request = SCENARIOS["trusted body-worn capture 3 days old, no headers"].request(POLICE, "GB", operation)
+    decision = decide(request, CURRENT)
+    assert (decision.allowed, decision.realtime) == (True, False)
+    assert decision.reasons == ("every face it uses comes from an image with trusted content credentials captured "
+                                "before the real-time threshold",)
