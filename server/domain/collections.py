@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 import re
 import uuid
 
 from server.domain.deployments import Sku
+from server.domain.provenance import NO_PROVENANCE, Provenance
 from server.errors import BadArgument, Conflict, Forbidden, Kind, NotFound
 
 ID_PATTERN = re.compile(r"^[a-z0-9-_]{1,64}$")
@@ -121,6 +123,12 @@ class PersistedFace:
     face_id: str
     person_id: str | None
     user_data: str | None
+    provenance: Provenance = NO_PROVENANCE
+    """The content credentials of the image the face was added from; faces added before Visage read
+    them have none."""
+
+    def to_json(self) -> str:
+        return json.dumps({"personId": self.person_id, "userData": self.user_data, **self.provenance.to_json()})
 
 
 @dataclasses.dataclass(frozen=True)

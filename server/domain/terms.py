@@ -68,3 +68,15 @@ def current(at: datetime) -> PolicyDocument:
     """The latest version in effect at a moment."""
     in_effect = [doc for doc in documents() if doc.effective <= at]
     return in_effect[-1] if in_effect else documents()[0]
+
+
+def in_force(at: datetime, newest_seen: str | None) -> PolicyDocument:
+    """The version in force: the newest whose effective date has passed by `at`, unless a newer one was
+    already seen in force (`newest_seen`), which then stays: a host clock set backwards does not bring
+    older terms back. Older versions serve only the dry run (`document`)."""
+    by_clock = current(at)
+    try:
+        seen = document(newest_seen) if newest_seen else None
+    except KeyError:  # a version this code does not have (it was rolled back): the clock decides
+        seen = None
+    return seen if seen is not None and seen.effective > by_clock.effective else by_clock

@@ -23,6 +23,7 @@ from server.domain.collections import (
     QuotaExceeded,
 )
 from server.domain.faces import EMBEDDING_SIZE
+from server.domain.provenance import NO_PROVENANCE, Provenance
 from server.store import keys
 from server.store.codec import blob, decode_hash, fields, text
 
@@ -278,8 +279,8 @@ class CollectionStore:
     # faces ----------------------------------------------------------------------------------
 
     def add_face(self, collection_id: str, face_id: str, embedding: np.ndarray, *, person_id: str | None,
-                 user_data: str | None, max_faces: int) -> None:
-        record = json.dumps({"personId": person_id, "userData": user_data})
+                 user_data: str | None, max_faces: int, provenance: Provenance = NO_PROVENANCE) -> None:
+        record = PersistedFace(face_id, person_id, user_data, provenance).to_json()
         vector = embedding.astype(np.float32).tobytes()
         if person_id is not None:
             outcome = self._run(
@@ -316,7 +317,7 @@ class CollectionStore:
     def update_face(self, collection_id: str, face: PersistedFace) -> None:
         outcome = self._run(
             _UPDATE_HASH_FIELD, [self.key(collection_id), self.part(collection_id, "faces")],
-            [face.face_id, json.dumps({"personId": face.person_id, "userData": face.user_data})],
+            [face.face_id, face.to_json()],
         )
         self._missing_collection(outcome)
         if outcome == "missing":
@@ -394,7 +395,7 @@ class CollectionStore:
             person_rows[person_id] = json.dumps({"name": name, "userData": None})
             face_lists[person_id] = ",".join(face_id for face_id, _ in faces)
             for face_id, vector in faces:
-                face_rows[face_id] = json.dumps({"personId": person_id, "userData": None})
+                face_rows[face_id] = PersistedFace(face_id, person_id, None).to_json()
                 vectors[face_id] = vector.astype(np.float32).tobytes()
         with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(self.part(collection_id, "persons"), mapping=fields(person_rows))
@@ -416,4 +417,4 @@ def _person(person_id: str, raw: Any, faces: Any) -> Person:
 
 def _face(face_id: str, raw: Any) -> PersistedFace:
     data = json.loads(raw)
-    return PersistedFace(face_id, data.get("personId"), data.get("userData"))
+    return PersistedFace(face_id, data.get("personId"), data.get("userData"), Provenance.from_record(data))
