@@ -33,6 +33,31 @@ class TenantSchema(Schema):
     limited_access = fields.String(required=True, validate=validate.OneOf(ACCESS))
     review_reasons = fields.List(fields.String(), required=True)
     decisions = fields.List(fields.Nested(DecisionSchema), required=True)
+    no_policing_function = fields.Boolean(metadata={
+        "description": "The signup stated that the organization has no policing function."})
+
+
+class LinkedTenantSchema(Schema):
+    tenant_id = fields.String(required=True)
+    organization = fields.String(required=True)
+    email = fields.String(required=True)
+    customer_type = fields.String(required=True, validate=validate.OneOf([c.value for c in CustomerType]))
+    country = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    limited_access = fields.String(required=True, validate=validate.OneOf(ACCESS))
+    created_at = fields.DateTime(required=True)
+    decisions = fields.List(fields.Nested(DecisionSchema), required=True)
+    linked_by = fields.List(fields.String(), required=True, metadata={
+        "description": "What the two tenants share: the same email address, email domain or organization name."})
+
+
+class AdminTenantSchema(TenantSchema):
+    """A tenant as the operator sees it: with the tenants of the same organization (never shown to a tenant)."""
+
+    customer_type_to_confirm = fields.Boolean(required=True, metadata={
+        "description": "Approving needs customer_type stated: the signup could be police under another type."})
+    linked_tenants = fields.List(fields.Nested(LinkedTenantSchema), required=True, metadata={
+        "description": "Other tenants linked by email address, email domain or organization name, oldest first."})
 
 
 class SignupResultSchema(Schema):

@@ -11,8 +11,9 @@ from datetime import datetime
 from redis import Redis
 
 from server.domain import emails, lifecycle, review
-from server.domain.clock import now
+from server.domain.clock import format_time, now
 from server.domain.tenants import CustomerType, Tenant
+from server.services.tenants import linked_signups
 from server.store.outbox import Outbox
 from server.store.tenants import TenantRepository
 
@@ -41,3 +42,31 @@ def _decide(tenant_id: str, moment: datetime, change: Callable[[Tenant], Tenant]
         if decision.at == moment:
             outbox.send(emails.decision_email(changed, decision))
     return changed
+
+
+def operator_view(tenant: Tenant, *, redis: Redis) -> dict[str, object]:
+    """A tenant as the operator sees it (AdminTenantSchema): its record, whether approving needs its
+    customer type stated, and the other tenants of its organization with their type, status and
+    decisions. Never shown to a tenant."""
+    links = linked_signups(tenant.organization, tenant.email, TenantRepository(redis), besides=tenant.tenant_id)
+    return {
+        **tenant.to_public(),
+        "customer_type_to_confirm": review.needs_stated_type(tenant),
+        "linked_tenants": [_linked(link) for link in links],
+    }
+
+
+def _linked(link: review.Link) -> dict[str, object]:
+    other = link.tenant
+    return {
+        "tenant_id": other.tenant_id,
+        "organization": other.organization,
+        "email": other.email,
+        "customer_type": other.customer_type.value,
+        "country": other.country,
+        "status": other.status.value,
+        "limited_access": other.access.value,
+        "created_at": format_time(other.created_at),
+        "decisions": [decision.to_dict() for decision in other.decisions],
+        "linked_by": [key.describe() for key in link.by],
+    }

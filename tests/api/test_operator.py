@@ -42,7 +42,8 @@ def test_one_tenant_or_a_404(client: FlaskClient) -> None:
 
 
 def test_approval_is_recorded_emailed_and_readable_by_the_tenant(client: FlaskClient) -> None:
-    ministry = sign_up(client, customer_type="government", organization="Ministry of Culture")
+    ministry = sign_up(client, customer_type="government", organization="Ministry of Culture",
+                       no_policing_function=True)
     face = detect_face(client, ministry, {})
     assert verify(client, ministry, face, face, {}).status_code == 403
     decided = review(client, ministry.tenant_id, decision="approve", reason="museum access control")
@@ -187,7 +188,7 @@ def test_every_operator_route_needs_the_admin_token(client: FlaskClient, method:
         assert response.status_code == 401 and response.get_json()["error"]["code"] == "Unauthorized"
 
 
-def test_a_rejected_police_tenant_signing_up_again_as_commercial_waits_for_review(client: FlaskClient) -> None:
+def test_a_rejected_police_tenant_or_its_colleague_signing_up_as_commercial_is_reviewed(client: FlaskClient) -> None:
     first = sign_up(client, customer_type="law_enforcement", organization="Metro Unit", email="chief@metro.example")
     review(client, first.tenant_id, decision="reject", reason="real-time use declared")
     again = client.post("/signup", json=signup_form(organization="Metro Analytics", email="chief@metro.example"))
@@ -195,5 +196,9 @@ def test_a_rejected_police_tenant_signing_up_again_as_commercial_waits_for_revie
     assert body["limited_access"] == "pending_review"
     assert any("signed up before" in reason for reason in body["tenant"]["review_reasons"])
     assert first.tenant_id not in str(body["tenant"]["review_reasons"])
-    stranger = client.post("/signup", json=signup_form(email="someone.else@metro.example")).get_json()
+    colleague = client.post("/signup", json=signup_form(email="someone.else@metro.example")).get_json()
+    assert colleague["limited_access"] == "pending_review"
+    assert not any("signed up before" in reason for reason in colleague["tenant"]["review_reasons"])
+    assert "email domain" in colleague["tenant"]["review_reasons"][0]
+    stranger = client.post("/signup", json=signup_form(email="someone@elsewhere.example")).get_json()
     assert stranger["limited_access"] == "approved"

@@ -31,7 +31,8 @@ class Account:
 def signup_form(**overrides: Any) -> dict[str, Any]:
     form: dict[str, Any] = {
         "organization": "Contoso Photo Ltd",
-        "email": f"dev-{uuid.uuid4().hex[:8]}@contoso.example",
+        # a domain of its own: signups sharing a domain are one organization to the signup review
+        "email": f"dev@contoso-{uuid.uuid4().hex[:8]}.example",
         "customer_type": "commercial",
         "country": "GB",
         "use_cases": ["identity_verification"],
