@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from server.domain.audit import AuditKind
 from server.domain.tenants import AccessReview, CustomerType, TenantStatus
 from server.schemas.management import DeploymentSchema, LimitQuerySchema
 
@@ -71,29 +72,51 @@ class SignupResultSchema(Schema):
 
 
 class AuditEntrySchema(Schema):
+    """One audit event. Which fields an entry has depends on its `kind` (see server/domain/audit.py)."""
+
     id = fields.String(required=True, metadata={"description": "The stream entry id."})
+    kind = fields.String(validate=validate.OneOf([kind.value for kind in AuditKind]), metadata={
+        "description": "What happened; entries written before kinds existed have none and are policy decisions."})
     time = fields.DateTime(required=True)
-    request_id = fields.String(required=True)
-    tenant_id = fields.String(required=True)
+    request_id = fields.String()
+    tenant_id = fields.String()
     customer_type = fields.String()
     country = fields.String()
     deployment_id = fields.String()
     deployment = fields.String()
     sku = fields.String()
-    operation = fields.String(required=True)
+    operation = fields.String(metadata={"description": "The operation class a policy decision was about."})
+    route = fields.String(metadata={"description": "The operationId of the call."})
+    api_version = fields.String()
+    collection = fields.String(metadata={"description": "The person group or face list the call used."})
     capture_mode = fields.String()
     captured_at = fields.String()
     camera = fields.String()
     face_modes = fields.String()
+    face_provenance = fields.List(fields.Dict(), metadata={"description": "Provenance of each faceId the call used."})
+    provenance = fields.Dict(metadata={"description": "A detect call's provenance, as its faceIds will carry it."})
+    face_ids = fields.List(fields.String())
     recent_calls = fields.String()
     realtime = fields.Boolean(allow_none=True)
-    decision = fields.String(required=True, validate=validate.OneOf(["allowed", "refused"]))
+    decision = fields.String(validate=validate.OneOf(["allowed", "refused"]))
     code = fields.String()
     clause = fields.String()
-    policy_version = fields.String(required=True)
+    policy_version = fields.String()
     reasons = fields.List(fields.String())
+    outcome_status = fields.String(metadata={"description": "The HTTP status the call ended with, when known."})
+    action = fields.String(metadata={"description": "An operator's action (approve, reject, correct_customer_type, "
+                                                    "correct_country, suspend, reinstate) or a trust-list change "
+                                                    "(add, remove)."})
+    reason = fields.String()
+    by = fields.String()
+    status = fields.String()
+    limited_access = fields.String()
+    details = fields.Dict(metadata={"description": "What identifies a trust anchor added or removed."})
+    seq = fields.String(metadata={"description": "The entry's position in the chain, from 1."})
+    key_id = fields.String(metadata={"description": "Names the key the entry was chained with."})
     prev = fields.String(metadata={"description": "The hash this entry chains from."})
-    hash = fields.String(metadata={"description": "sha256(prev + canonical JSON of the entry)."})
+    hash = fields.String(metadata={"description": "HMAC-SHA256(audit key, prev + canonical JSON of the entry); "
+                                                  "sha256 for entries written before the chain was keyed."})
 
 
 class EmailSchema(Schema):

@@ -1,6 +1,7 @@
 """What the operator does to a tenant: review its Limited Access, suspend it, reinstate it.
 
-Every decision is recorded on the tenant and emailed to it through the outbox.
+Every decision is recorded on the tenant, appended to the audit trail and emailed to the tenant
+through the outbox.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from datetime import datetime
 from redis import Redis
 
 from server.domain import emails, lifecycle, review
+from server.domain.audit import operator_event
 from server.domain.clock import format_time, now
 from server.domain.tenants import CustomerType, Tenant
 from server.services.tenants import linked_signups
+from server.store.audit import AuditLog
 from server.store.outbox import Outbox
 from server.store.tenants import TenantRepository
 
@@ -36,10 +39,12 @@ def reinstate(tenant_id: str, reason: str, *, redis: Redis) -> Tenant:
 
 
 def _decide(tenant_id: str, moment: datetime, change: Callable[[Tenant], Tenant], redis: Redis) -> Tenant:
+    """Apply the decision, then put each decision it recorded on the audit trail and in the outbox."""
     changed = TenantRepository(redis).update(tenant_id, change)
-    outbox = Outbox(redis)
+    outbox, trail = Outbox(redis), AuditLog(redis)
     for decision in changed.decisions:
         if decision.at == moment:
+            trail.append_event(operator_event(changed, decision))
             outbox.send(emails.decision_email(changed, decision))
     return changed
 

@@ -202,3 +202,25 @@ def test_a_rejected_police_tenant_or_its_colleague_signing_up_as_commercial_is_r
     assert "email domain" in colleague["tenant"]["review_reasons"][0]
     stranger = client.post("/signup", json=signup_form(email="someone@elsewhere.example")).get_json()
     assert stranger["limited_access"] == "approved"
+
+
+def test_every_operator_decision_is_on_the_audit_trail(client: FlaskClient) -> None:
+    from server.extensions import get_redis
+    from server.store.audit import AuditLog
+
+    account = sign_up(client, organization="Kent Police Analytics", country="GB")
+    approve(client, account.tenant_id, "it is the police", customer_type="law_enforcement", country="IE")
+    for action in ("suspend", "reinstate"):
+        response = client.post(f"/admin/v1/tenants/{account.tenant_id}/{action}", json={"reason": f"{action} now"},
+                               headers=ADMIN)
+        assert response.status_code == 200
+    trail = client.get(f"/admin/v1/audit?tenant_id={account.tenant_id}", headers=ADMIN).get_json()
+    assert [(e["kind"], e["action"]) for e in trail][::-1] == [
+        ("operator_correction", "correct_country"), ("operator_correction", "correct_customer_type"),
+        ("operator_review", "approve"), ("operator_suspension", "suspend"),
+        ("operator_reinstatement", "reinstate")]
+    assert trail[-1]["reason"].startswith("GB -> IE") and trail[0]["status"] == "pending_verification"
+    assert [e["id"] for e in client.get("/mgmt/v1/audit", headers=account.bearer).get_json()] == [
+        e["id"] for e in trail]
+    with client.application.app_context():
+        assert AuditLog(get_redis()).verify().ok
