@@ -142,6 +142,15 @@ def test_deleting_the_end_after_the_shutdown_checkpoint_is_caught(redis_db: Redi
     assert_cli_reports("deleted from the end")
 
 
+def test_the_checkpoint_command_signs_the_head_after_checking_it(redis_db: Redis) -> None:
+    log, ids = fill(redis_db, 7)
+    result = visage_audit("checkpoint")
+    assert result.returncode == 0 and f"checkpoint at entry 7 ({ids[-1]})" in result.stdout
+    assert visage_audit("checkpoint").stdout.strip() == "nothing new to checkpoint"
+    report = log.verify()
+    assert report.ok and report.checkpoint is not None and report.checkpoint.last_id == ids[-1]
+
+
 def test_a_dropped_stream_is_detected(redis_db: Redis) -> None:
     log, _ = fill(redis_db)
     redis_db.delete(keys.audit_stream(), keys.audit_head())
