@@ -29,10 +29,10 @@ class Account:
 
 
 def signup_form(**overrides: Any) -> dict[str, Any]:
+    unique = uuid.uuid4().hex[:8]  # signups sharing a domain or a name are one organization to the review
     form: dict[str, Any] = {
-        "organization": "Contoso Photo Ltd",
-        # a domain of its own: signups sharing a domain are one organization to the signup review
-        "email": f"dev@contoso-{uuid.uuid4().hex[:8]}.example",
+        "organization": f"Contoso Photo {unique} Ltd",
+        "email": f"dev@contoso-{unique}.example",
         "customer_type": "commercial",
         "country": "GB",
         "use_cases": ["identity_verification"],
