@@ -14,7 +14,9 @@ REDIS_URL_FILE = "redis.url"
 
 
 def default_data_dir() -> Path:
-    return Path(os.environ.get("VISAGE_DATA_DIR", Path.home() / ".visage"))
+    from server.config import default_data_dir as configured
+
+    return configured()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +36,13 @@ def main(argv: list[str] | None = None) -> int:
 
     audit = commands.add_parser("audit", help="operator tools for the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    audit_commands.add_parser("verify", help="walk the hash chain of the audit trail in REDIS_URL; exit 1 if broken")
+    for name, summary in (("verify", "check the keyed audit chain to the stream's end against the last checkpoint; "
+                                     "exit 1 if it is broken, 2 if it cannot be checked"),
+                          ("checkpoint", "check the entries since the last checkpoint and sign a new one")):
+        tool = audit_commands.add_parser(name, help=summary)
+        tool.add_argument("--data-dir", type=Path, default=None,
+                          help="the data dir of `visage up`, which holds the audit key and checkpoints "
+                               "(default $VISAGE_DATA_DIR or ~/.visage)")
 
     document = commands.add_parser("openapi", help="print the OpenAPI document the app generates")
     document.add_argument("--write", type=Path, metavar="FILE", help="write it to FILE instead (openapi/visage.yaml)")
@@ -58,32 +66,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "openapi":
         return write_openapi(args.write)
     if args.command == "audit":
-        return verify_audit()
+        from server.audit_cli import checkpoint_audit, verify_audit
+
+        data_dir = (args.data_dir or default_data_dir()).expanduser()
+        url = redis_url_for_tools(data_dir)
+        return verify_audit(url, data_dir) if args.audit_command == "verify" else checkpoint_audit(url, data_dir)
     parser.error(f"unknown command {args.command}")
     return 2
 
 
-def redis_url_for_tools() -> str:
+def redis_url_for_tools(data_dir: Path | None = None) -> str:
     """REDIS_URL, else the private Redis of a running `visage up` (it writes its URL to the data
     dir), else Redis's default address."""
     if url := os.environ.get("REDIS_URL"):
         return url
-    written = default_data_dir().expanduser() / REDIS_URL_FILE
+    written = (data_dir or default_data_dir()).expanduser() / REDIS_URL_FILE
     if written.exists():
         return written.read_text().strip()
     return "redis://127.0.0.1:6379/0"
-
-
-def verify_audit() -> int:
-    from server.extensions import connect
-    from server.store.audit import AuditLog
-
-    report = AuditLog(connect(redis_url_for_tools())).verify()
-    if report.ok:
-        print(f"OK: {report.count} audit entries, hash chain intact")
-        return 0
-    print(f"BROKEN at entry {report.broken_id or '(none)'} after {report.count} good entries: {report.reason}")
-    return 1
 
 
 def write_openapi(target: Path | None) -> int:

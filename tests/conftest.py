@@ -27,7 +27,10 @@ def faces_dir() -> Path:
 
 
 @pytest.fixture
-def redis_db() -> Iterator[Redis]:
+def redis_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Redis]:
+    # the audit key and checkpoints live in the data dir: a fresh one goes with each flushed database
+    monkeypatch.setenv("VISAGE_DATA_DIR", str(tmp_path_factory.mktemp("data-dir")))
+    monkeypatch.delenv("VISAGE_AUDIT_KEY", raising=False)
     redis = Redis.from_url(TEST_REDIS_URL)
     try:
         redis.ping()

@@ -11,12 +11,14 @@ from server.extensions import get_redis
 from server.schemas.admin import ReasonSchema, ReviewSchema
 from server.schemas.tenants import (
     AdminAuditQuerySchema,
+    AdminTenantSchema,
     AuditEntrySchema,
     EmailSchema,
     TenantSchema,
     TenantsQuerySchema,
 )
-from server.services import audit, operator
+from server.schemas.trust_anchors import TrustAnchorCreateSchema, TrustAnchorSchema
+from server.services import audit, operator, trust_anchors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin/v1")
 
@@ -39,10 +41,13 @@ def list_tenants() -> Response:
 
 
 @bp.get("/tenants/<tenant_id>")
-@contract(operation_id="adminGetTenant", summary="A tenant", tag="Operator", security=Security.ADMIN,
-          errors=(401, 404), replies=[Reply(200, "The tenant.", TenantSchema)])
+@contract(operation_id="adminGetTenant", summary="A tenant, with the tenants of its organization", tag="Operator",
+          security=Security.ADMIN, errors=(401, 404),
+          replies=[Reply(200, "The tenant, whether approving needs its type stated, and its linked tenants.",
+                         AdminTenantSchema)])
 def get_tenant(tenant_id: str) -> Response:
-    return reply(operator.get_tenant(get_redis(), tenant_id))
+    redis = get_redis()
+    return reply(operator.operator_view(redis, operator.get_tenant(redis, tenant_id)))
 
 
 @bp.post("/tenants/<tenant_id>/review")
@@ -90,3 +95,32 @@ def admin_list_audit() -> Response:
 def admin_list_outbox() -> Response:
     """The emails Visage would have sent, newest first."""
     return reply(operator.list_outbox(get_redis()))
+
+
+@bp.post("/trust-anchors")
+@contract(operation_id="adminAddTrustAnchor", summary="List a capture-device certificate authority",
+          tag="Operator", security=Security.ADMIN, body=TrustAnchorCreateSchema, errors=(400, 401, 409),
+          description="Images signed (C2PA) under a listed CA are trusted: their capture time is the manifest's "
+                      "c2pa.created time and their camera the anchor's device class. Tenants cannot add anchors.",
+          replies=[Reply(201, "The anchor.", TrustAnchorSchema)])
+def admin_add_trust_anchor() -> Response:
+    body = json_body()
+    return reply(trust_anchors.add_trust_anchor(get_redis(), name=body["name"], certificate=body["certificate"],
+                                                device_class=body["device_class"]), 201)
+
+
+@bp.get("/trust-anchors")
+@contract(operation_id="adminListTrustAnchors", summary="The trust list", tag="Operator", security=Security.ADMIN,
+          errors=(401,), replies=[Reply(200, "Anchors, oldest first.", TrustAnchorSchema, many=True)])
+def admin_list_trust_anchors() -> Response:
+    return reply(trust_anchors.list_trust_anchors(get_redis()))
+
+
+@bp.delete("/trust-anchors/<anchor_id>")
+@contract(operation_id="adminDeleteTrustAnchor", summary="Remove a CA from the trust list", tag="Operator",
+          security=Security.ADMIN, errors=(401, 404), path_names={"anchor_id": "id"},
+          description="Faces trusted under it count as untrusted from now on (a leaked key, say).",
+          replies=[Reply(204, "Removed.", media_type="")])
+def admin_delete_trust_anchor(anchor_id: str) -> Response:
+    trust_anchors.delete_trust_anchor(get_redis(), anchor_id)
+    return reply(status=204)

@@ -36,7 +36,7 @@ from server.domain.training import RETRY_AFTER_SECONDS
 from server.extensions import get_redis
 from server.schemas import collections as schemas
 from server.schemas.faces import ImageUrlSchema
-from server.services import collections, training
+from server.services import collections, provenance, training
 
 READ, WRITE, TRAIN = OperationClass.COLLECTION_READ, OperationClass.ENROLLMENT, OperationClass.TRAINING
 ADD_FACE = OperationClass.FACE_ENROLLMENT
@@ -165,9 +165,10 @@ def delete_person(kind: CollectionKind, collection_id: str, person_id: str) -> R
              replies=lambda rules: [Reply(200, "The persisted face's id.", schemas.AddFaceResultSchema)]))
 def add_face(kind: CollectionKind, collection_id: str, person_id: str | None = None) -> Response:
     query = query_args()
-    image = bodies.image_bytes()
+    redis = get_redis()
+    image = provenance.examine_image(redis, current_caller(), bodies.image_bytes())
     return reply(collections.add_face(
-        get_redis(), admit(), kind, collection_id, person_id, image, target_face=query["targetFace"],
+        redis, admit(image=image), kind, collection_id, person_id, image, target_face=query["targetFace"],
         detection_model=detection_rules.parse_detection_model(query["detectionModel"]), user_data=query["userData"],
     ))
 

@@ -3,9 +3,10 @@
 `@operation(OperationClass.X)` authenticates the deployment key, applies the SKU's rate limit and
 reads the capture context headers. It then asks the terms of use (server/services/policy.py):
 - before the view runs, for the refusals no body can change (a suspended tenant);
-- for an operation that uses no faces of its own, before the view runs, on the call alone;
-- for one that does (recognition, adding a face), the view asks once it has read its body: it
-  reads the faces once and hands them to `admit`, and the operation then uses the same records.
+- for an operation that uses no faces or image of its own, before the view runs, on the call alone;
+- for one that does (detection, recognition, adding a face), the view asks once it has read its
+  body: it reads the faces once, or examines the image once (content credentials, signals), and
+  hands them to `admit`; the operation then uses the same records.
 A view that should have asked and did not is a bug the gate turns into an error (and a test finds).
 """
 
@@ -19,6 +20,7 @@ from typing import Any, TypeVar, cast
 from flask import Blueprint, current_app, g, request
 
 from server import defaults
+from server.api.contract import current_contract
 from server.domain.callers import Caller
 from server.domain.capture import CaptureContext
 from server.domain.faces import FaceRecord
@@ -26,6 +28,7 @@ from server.domain.operations import RECOGNITION_CLASSES, OperationClass
 from server.errors import NotFound, Unauthenticated
 from server.extensions import get_redis
 from server.services import deployments, limits, policy
+from server.services.provenance import ImageEvidence
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 MISSING_KEY_MESSAGE = (
@@ -33,8 +36,8 @@ MISSING_KEY_MESSAGE = (
     "requests to an API."
 )
 
-ADMITTED_BY_VIEW = RECOGNITION_CLASSES | {OperationClass.FACE_ENROLLMENT}
-"""Operations whose decision depends on the faces in their body: their view calls `admit`."""
+ADMITTED_BY_VIEW = RECOGNITION_CLASSES | {OperationClass.FACE_ENROLLMENT, OperationClass.DETECTION}
+"""Operations whose decision depends on the faces or the image in their body: their view calls `admit`."""
 
 bp = Blueprint("dataplane", __name__, url_prefix="/face/<api_version>")
 
@@ -59,11 +62,13 @@ def operation(operation_class: OperationClass) -> Callable[[View], View]:
         def gated(*args: Any, **kwargs: Any) -> Any:
             caller = _authenticate(request.headers.get(KEY_HEADER))
             _apply_rate_limit(caller)
-            g.caller = dataclasses.replace(caller, request_id=g.request_id,
-                                           capture=CaptureContext.from_headers(dict(request.headers)))
+            g.caller = dataclasses.replace(
+                caller, request_id=g.request_id, capture=CaptureContext.from_headers(dict(request.headers)),
+                route=current_contract().operation_id, api_version=g.api_version)
             g.operation_class = operation_class
             g.policy_decision = None
-            if (early := policy.refuse_early(get_redis(), g.caller, operation_class)) is not None:
+            early = policy.refuse_early(get_redis(), g.caller, policy.Call(operation_class, collection=_collection()))
+            if early is not None:
                 raise early.to_error()
             if operation_class not in ADMITTED_BY_VIEW:
                 admit()
@@ -78,14 +83,22 @@ def operation(operation_class: OperationClass) -> Callable[[View], View]:
     return decorate
 
 
-def admit(faces: Sequence[FaceRecord | None] = ()) -> Caller:
-    """Ask the terms of use for this call, with the faces it uses: the caller when allowed, else the
-    refusal is raised (and nothing has been done)."""
-    decision = policy.authorize(get_redis(), g.caller, g.operation_class, faces=faces)
+def admit(faces: Sequence[FaceRecord | None] = (), *, image: ImageEvidence | None = None,
+          sensitive_attributes: tuple[str, ...] = (), collection: str | None = None) -> Caller:
+    """Ask the terms of use for this call, with the faces it uses, the image it sends and the retired
+    attributes it asks for: the caller when allowed, else the refusal is raised (and nothing has
+    been done). `collection` is the one the body names (the path's by default), for the audit."""
+    call = policy.Call(g.operation_class, faces, image, sensitive_attributes,
+                       collection if collection is not None else _collection())
+    decision = policy.authorize(get_redis(), g.caller, call)
     g.policy_decision = decision
     if not decision.allowed:
         raise decision.to_error()
     return current_caller()
+
+
+def _collection() -> str:
+    return str((request.view_args or {}).get("collection_id", ""))
 
 
 def _authenticate(key: str | None) -> Caller:

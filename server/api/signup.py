@@ -123,6 +123,7 @@ def _entered_values() -> dict[str, Any]:
     }
     entered["use_cases"] = request.form.getlist("use_cases")
     entered["accept_terms"] = request.form.get("accept_terms") == "yes"
+    entered["no_policing_function"] = request.form.get("no_policing_function") == "yes"
     return entered
 
 

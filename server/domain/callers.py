@@ -2,8 +2,9 @@
 
 Every service that acts for a deployment takes a `Caller`: the data plane builds one from the
 deployment key, the management API from the tenant's token and a deployment's name, a worker from
-the ids a job carries. The request id ties the call to its audit entries; the capture context is
-what the caller declared about the pixels it sends (data plane only).
+the ids a job carries. The request id, the route (its operationId) and the API version tie the call
+to its audit entries; the capture context is what the caller declared about the pixels it sends
+(data plane only).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ class Caller:
     deployment: Deployment
     request_id: str = ""
     capture: CaptureContext = dataclasses.field(default_factory=CaptureContext)
+    route: str = ""
+    api_version: str = ""
 
     @property
     def tenant_id(self) -> str:

@@ -27,6 +27,9 @@ from server.errors import Forbidden, NotFound, UnsupportedFeature, VisageError
 RECOGNITION_SCOPE = "recognition"
 """The name a clause's `scope.operations` uses for every recognition class at once."""
 
+ATTRIBUTE_INFERENCE_SCOPE = "attribute_inference"
+"""The name a clause's `scope.operations` uses for any call that asks to infer a sensitive attribute."""
+
 ANY = "*"
 """A scope value that matches every customer type or country."""
 
@@ -67,6 +70,8 @@ class PolicyRequest:
     recent_faces: int = 0
     """Distinct faces this tenant (or its linked organisation, whichever is more) handled in the cadence
     window, this call's included."""
+    sensitive_attributes: tuple[str, ...] = ()
+    """Retired attributes the call asks to infer (age, emotion, ...): the `attribute_inference` scope."""
 
     def face_evidence(self) -> tuple[FaceEvidence, ...]:
         """The faces the call uses, each with what was said and what its credentials show: the image
@@ -96,6 +101,10 @@ class PolicyDecision:
             return TermsOfUseViolation(
                 self.message, details={"innererror": {"code": self.clause, "policyVersion": self.policy_version}}
             )
+        if self.code == UnsupportedFeature.code and self.clause is not None:
+            # a clause answered in Azure's own words (a retired attribute): which clause, beside them
+            return UnsupportedFeature(self.message, details={"innererror": {"code": self.clause,
+                                                                            "policyVersion": self.policy_version}})
         if self.code == UnsupportedFeature.code and self.message.startswith(LIMITED_ACCESS_MESSAGE):
             # Azure's message verbatim (clients match on it); why, in Visage's words, beside it
             why = self.message.removeprefix(LIMITED_ACCESS_MESSAGE).strip()
@@ -206,15 +215,19 @@ def _in_scope(clause: Clause, request: PolicyRequest) -> bool:
     scope = clause.scope
     return (
         clause.effective <= request.at
-        and _covers_operation(scope.get("operations", ()), request.operation)
+        and _covers_operation(scope.get("operations", ()), request)
         and _matches(scope.get("customer_types", ANY), request.tenant.customer_type.value)
         and _matches(scope.get("countries", ANY), request.tenant.country)
     )
 
 
-def _covers_operation(names: Sequence[str], operation: OperationClass) -> bool:
+def _covers_operation(names: Sequence[str], request: PolicyRequest) -> bool:
+    operation = request.operation
     return any(
-        name == operation.value or (name == RECOGNITION_SCOPE and operation in RECOGNITION_CLASSES) for name in names
+        name == operation.value
+        or (name == RECOGNITION_SCOPE and operation in RECOGNITION_CLASSES)
+        or (name == ATTRIBUTE_INFERENCE_SCOPE and bool(request.sensitive_attributes))
+        for name in names
     )
 
 
@@ -234,6 +247,9 @@ def _violation(
         message += f" This call counts as real time because {'; '.join(realtime_reasons)}. " + _hint(document)
     message += " Nothing was done."
     reasons = tuple(f"clause {c.id} applies" for c in violated) + realtime_reasons
+    if clause.answer:
+        return PolicyDecision(False, clause.answer["code"], clause.id, document.version, clause.answer["message"],
+                              realtime, reasons)
     return PolicyDecision(False, TermsOfUseViolation.code, clause.id, document.version, message, realtime, reasons)
 
 

@@ -13,7 +13,6 @@ import dataclasses
 import enum
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from server.domain.clock import format_time, parse_time
 
@@ -89,16 +88,6 @@ class Provenance:
     def to_json(self) -> dict[str, str]:
         """The record with empty fields left out, for records kept as JSON (persisted faces)."""
         return {key: value for key, value in self.to_record().items() if value}
-
-    def to_public(self) -> dict[str, Any]:
-        return {
-            "status": self.status.value,
-            "capturedAt": format_time(self.captured_at) if self.captured_at else None,
-            "deviceClass": self.device_class.value if self.device_class else None,
-            "trustAnchorId": self.anchor_id,
-            "codes": list(self.codes),
-            "reasons": list(self.reasons),
-        }
 
 
 NO_PROVENANCE = Provenance()

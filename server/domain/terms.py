@@ -20,6 +20,9 @@ class Clause:
     source: str
     effective: datetime
     scope: dict[str, Any]
+    answer: dict[str, str] | None = None
+    """Azure's own error code and message for a refusal under this clause, where Azure has one
+    (clients match on them); Visage's TermsOfUseViolation otherwise."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +53,7 @@ def _parse(raw: dict[str, Any]) -> PolicyDocument:
         title=raw["title"],
         summary=raw["summary"],
         clauses=tuple(
-            Clause(c["id"], c["title"], c["text"], c["source"], parse_time(c["effective"]), c["scope"])
+            Clause(c["id"], c["title"], c["text"], c["source"], parse_time(c["effective"]), c["scope"], c.get("answer"))
             for c in raw["clauses"]
         ),
         settings={key: value for key, value in raw.items() if key not in known},

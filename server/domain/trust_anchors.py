@@ -11,7 +11,6 @@ import dataclasses
 import hashlib
 import json
 from datetime import datetime
-from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -67,18 +66,6 @@ class TrustAnchor:
         return cls(anchor_id, data["name"], DeviceClass(data["device_class"]), data["certificate"],
                    data["fingerprint"], data["subject"], parse_time(data["not_after"]),
                    parse_time(data["created_at"]))
-
-    def to_public(self) -> dict[str, Any]:
-        return {
-            "id": self.anchor_id,
-            "name": self.name,
-            "device_class": self.device_class.value,
-            "certificate": self.certificate,
-            "fingerprint_sha256": self.fingerprint,
-            "subject": self.subject,
-            "not_after": format_time(self.not_after),
-            "created": format_time(self.created_at),
-        }
 
 
 def new_trust_anchor(anchor_id: str, name: object, certificate: object, device_class: object, *,

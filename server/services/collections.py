@@ -27,11 +27,11 @@ from server.domain.collections import (
 from server.domain.deployments import Sku
 from server.domain.detection import DetectionModel, RecognitionModel
 from server.errors import BadArgument, InvalidImage
+from server.services.provenance import ImageEvidence
 from server.store.collections import CollectionStore
 from server.store.snapshots import SnapshotStore
 from server.store.training import TrainingStore
 from server.vision import detector
-from server.vision.images import decode_image
 
 
 @dataclasses.dataclass(frozen=True)
@@ -188,14 +188,14 @@ def delete_person(redis: Redis, caller: Caller, kind: CollectionKind, collection
 # persisted faces ----------------------------------------------------------------------------
 
 def add_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, person_id: str | None,
-             image: bytes, *, target_face: str | None, detection_model: DetectionModel,
+             image: ImageEvidence, *, target_face: str | None, detection_model: DetectionModel,
              user_data: object) -> PersistedFace:
-    """Detect the one face (or take `targetFace`), embed it and keep it; Azure refuses images with
-    no face or with more than one when no target is given."""
+    """Detect the one face (or take `targetFace`), embed it and keep it with its image's provenance;
+    Azure refuses images with no face or with more than one when no target is given."""
     scope = Scope.of(redis, caller, kind)
     person_id = _owner(scope, collection_id, person_id)
     checked_user_data = rules_of.check_user_data(user_data, rules_of.FACE_USER_DATA_MAX)
-    pixels = decode_image(image).pixels
+    pixels = image.pixels
     target = rules_of.parse_target_face(target_face, pixels.shape[1], pixels.shape[0])
     if target is not None:
         box = detector.FaceBox(*target)
@@ -206,9 +206,9 @@ def add_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: 
         if len(boxes) > 1:
             raise InvalidImage("There is more than 1 face in the image.")
         box = boxes[0]
-    face = PersistedFace(str(uuid.uuid4()), person_id, checked_user_data)
+    face = PersistedFace(str(uuid.uuid4()), person_id, checked_user_data, image.provenance)
     scope.store.add_face(collection_id, face.face_id, detector.embed(pixels, box), person_id=person_id,
-                         user_data=checked_user_data, max_faces=_faces_limit(scope))
+                         user_data=checked_user_data, max_faces=_faces_limit(scope), provenance=image.provenance)
     return face
 
 

@@ -1,4 +1,5 @@
-"""detect: faces, landmarks and attributes from pixels; faceIds kept with their embeddings."""
+"""detect: faces, landmarks and attributes from pixels; faceIds kept with their embeddings, the
+capture context and provenance of their image; each detection counted and audited."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ from typing import Any
 
 from redis import Redis
 
+from server.domain.audit import detect_event
 from server.domain.callers import Caller
 from server.domain.clock import now
 from server.domain.detection import DetectOptions, FaceAttribute, RecognitionModel
 from server.domain.faces import FaceRecord
+from server.domain.linking import organization_link_keys
+from server.services.provenance import ImageEvidence
+from server.services.signals import record_detected_faces
+from server.store.audit import AuditLog
 from server.store.faces import FaceRepository
 from server.vision import attributes, detector, landmarks
-from server.vision.images import decode_image
 
 NEEDS_LANDMARKS = frozenset({FaceAttribute.HEAD_POSE, FaceAttribute.QUALITY_FOR_RECOGNITION})
 
@@ -28,10 +33,11 @@ class DetectedFace:
     face_attributes: dict[str, Any] | None = None
 
 
-def detect(redis: Redis, caller: Caller, image: bytes, options: DetectOptions) -> list[DetectedFace]:
-    """The faces of an image, largest first; their faceIds, when asked for, keep the caller's capture
-    context for the terms of use of later recognition calls."""
-    pixels = decode_image(image).pixels
+def detect(redis: Redis, caller: Caller, image: ImageEvidence, options: DetectOptions) -> list[DetectedFace]:
+    """The faces of an image, largest first. Their faceIds, when asked for, keep the caller's capture
+    context, the image's provenance and doubts, for the terms of use of later recognition calls; the
+    faces count towards the tenant's live-stream throughput, and the call goes to the audit trail."""
+    pixels = image.pixels
     found: list[DetectedFace] = []
     records: list[FaceRecord] = []
     created_at = now()
@@ -48,6 +54,8 @@ def detect(redis: Redis, caller: Caller, image: bytes, options: DetectOptions) -
                 embedding=detector.embed(pixels, box),
                 capture=caller.capture,
                 created_at=created_at,
+                provenance=image.provenance,
+                doubts=image.doubts,
             )
             records.append(record)
             face = dataclasses.replace(face, face_id=record.face_id, recognition_model=(
@@ -61,5 +69,13 @@ def detect(redis: Redis, caller: Caller, image: bytes, options: DetectOptions) -
         found.append(face)
     if records:
         FaceRepository(redis).save_all(records, options.face_id_ttl)
+    face_ids = [record.face_id for record in records]
+    record_detected_faces(redis, caller.tenant_id, face_ids, len(found),
+                          organizations=organization_link_keys(caller.tenant))
+    AuditLog(redis).append_event(detect_event(
+        caller.tenant, at=created_at, request_id=caller.request_id, deployment_id=caller.deployment_id,
+        deployment_name=caller.deployment.name, capture=caller.capture, provenance=image.provenance,
+        face_ids=face_ids, doubts=image.doubts, route=caller.route, api_version=caller.api_version,
+        outcome_status=200))
     return found
 

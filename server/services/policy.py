@@ -1,29 +1,37 @@
 """Deciding a call under the terms of use: gather the facts, ask `domain.policy.decide`, audit.
 
-`authorize` decides a data-plane call with the faces it uses (the view read them once and hands
-them over); `refuse_early` takes, before a view reads anything, the refusals no body can change;
-`authorize_job` decides again when a worker starts a job (the tenant may have been suspended since
-it was queued); and `evaluate` is the management API's dry run: same facts, same decision, nothing
-written. None of them knows HTTP.
+`authorize` decides a data-plane call with what it uses: the faces the view read once, the image it
+sends (examined once: its content credentials and the signals a caller cannot choose), the
+attributes it asks to infer. `refuse_early` takes, before a view reads anything, the refusals no
+body can change; `authorize_job` decides again when a worker starts a job (the tenant may have
+been suspended since it was queued); and `evaluate` is the management API's dry run: same facts,
+same decision, nothing written. None of them knows HTTP.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 
 from redis import Redis
 
 from server.domain import terms
-from server.domain.audit import entry_of
+from server.domain.audit import policy_decision_event
 from server.domain.callers import Caller
 from server.domain.capture import CaptureContext
 from server.domain.clock import now
 from server.domain.deployments import DeploymentNotFound, Sku
 from server.domain.faces import FaceRecord
+from server.domain.linking import organization_link_keys
 from server.domain.operations import RECOGNITION_CLASSES, OperationClass
 from server.domain.policy import PolicyDecision, PolicyRequest, decide, standing_refusal
+from server.domain.provenance import NO_PROVENANCE
+from server.domain.provenance_policy import uses_provenance
 from server.domain.tenants import Tenant, TenantNotFound
+from server.services.policy_in_force import document_in_force
+from server.services.provenance import ImageEvidence, as_trusted_now
+from server.services.signals import count_faces
 from server.store import cadence as calls
 from server.store.audit import AuditLog
 from server.store.deployments import DeploymentRepository
@@ -31,31 +39,55 @@ from server.store.faces import FaceRepository
 from server.store.tenants import TenantRepository
 
 AUDITED_CLASSES = RECOGNITION_CLASSES | {OperationClass.FACE_ENROLLMENT}
-"""Decisions written to the audit trail: every recognition call, and every face added to a
-collection (a face enrolled from live capture could later be searched)."""
+"""Decisions written to the audit trail, allowed or refused: every recognition call, and every face
+added to a collection (a face enrolled from live capture could later be searched). Every refusal of
+any other call is written too; a detection that went ahead is written by the detection service,
+with the faceIds it made."""
+
+COUNTED_CLASSES = RECOGNITION_CLASSES | {OperationClass.FACE_ENROLLMENT}
+"""Operations whose faces count towards the live-stream throughput when they are decided (detect
+counts its faces once it has found them)."""
 
 
-def authorize(redis: Redis, caller: Caller, operation_class: OperationClass, *,
-              faces: Sequence[FaceRecord | None] = ()) -> PolicyDecision:
-    """Decide a data-plane call on the faces it uses; recognition decisions go to the audit trail."""
-    return _decide(redis, caller, operation_class, _captures(caller.tenant, faces), at=now())
+@dataclasses.dataclass(frozen=True)
+class Call:
+    """What a decision is about, besides who calls: the faces used, the image sent, the retired
+    attributes asked for, and the collection named (for the audit trail)."""
+
+    operation: OperationClass
+    faces: Sequence[FaceRecord | None] = ()
+    image: ImageEvidence | None = None
+    sensitive_attributes: tuple[str, ...] = ()
+    collection: str = ""
 
 
-def refuse_early(redis: Redis, caller: Caller, operation_class: OperationClass) -> PolicyDecision | None:
+def authorize(redis: Redis, caller: Caller, call: Call) -> PolicyDecision:
+    """Decide a data-plane call; the decision goes to the audit trail."""
+    at = now()
+    document = document_in_force(redis, at)
+    facts = _facts(redis, caller.tenant, caller.deployment.sku, caller.capture, call, at, document, record=True)
+    decision = decide(facts, document)
+    if call.operation in AUDITED_CLASSES or not decision.allowed:
+        AuditLog(redis).append_event(policy_decision_event(
+            facts, decision, request_id=caller.request_id, deployment_id=caller.deployment_id,
+            deployment_name=caller.deployment.name, route=caller.route, api_version=caller.api_version,
+            collection=call.collection, outcome_status=None if decision.allowed else decision.to_error().kind.value))
+    return decision
+
+
+def refuse_early(redis: Redis, caller: Caller, call: Call) -> PolicyDecision | None:
     """The decision, when it is a refusal that nothing in the body could change (a suspended tenant),
     so that it is taken and audited before the view reads the body; None otherwise."""
-    at = now()
-    if standing_refusal(caller.tenant, terms.current(at)) is None:
+    if standing_refusal(caller.tenant, terms.current(now())) is None:
         return None
-    return _decide(redis, caller, operation_class, (), at=at)
+    return authorize(redis, caller, call)
 
 
 def authorize_job(redis: Redis, tenant_id: str, deployment_id: str, operation_class: OperationClass, *,
                   capture: CaptureContext | None = None, job_id: str = "") -> PolicyDecision:
     """Decide again when a queued job runs, on the tenant and deployment as they are now, with the
     capture context of the material it works on (none known counts as live)."""
-    at = now()
-    document = terms.current(at)
+    document = document_in_force(redis, now())
     tenant = TenantRepository(redis).get(tenant_id)
     if tenant is None:
         return PolicyDecision(False, TenantNotFound.code, None, document.version, TenantNotFound.message, None,
@@ -66,64 +98,58 @@ def authorize_job(redis: Redis, tenant_id: str, deployment_id: str, operation_cl
         return PolicyDecision(False, DeploymentNotFound.code, None, document.version, "Deployment is not found.",
                               None, ("the deployment no longer exists",))
     caller = Caller(tenant, deployment, f"job:{job_id}" if job_id else "job", capture or CaptureContext())
-    return _decide(redis, caller, operation_class, (), at=at)
+    return authorize(redis, caller, Call(operation_class))
 
 
 def evaluate(redis: Redis, tenant: Tenant, operation_class: OperationClass, *, sku: Sku, capture: CaptureContext,
              face_ids: Sequence[str], at: datetime | None, policy_version: str | None) -> PolicyDecision:
     """What `authorize` would answer for a described call, without making it, auditing it or counting it."""
     moment = at or now()
-    document = terms.document(policy_version) if policy_version else terms.current(moment)
+    document = terms.document(policy_version) if policy_version else document_in_force(redis, moment, record=False)
     faces = FaceRepository(redis).get_many(list(dict.fromkeys(face_ids)))
-    facts = _facts(redis, tenant, sku, operation_class, capture, _captures(tenant, faces), moment, document,
-                   record_call=False)
+    facts = _facts(redis, tenant, sku, capture, Call(operation_class, faces), moment, document, record=False)
     return decide(facts, document)
 
 
-def _captures(tenant: Tenant, faces: Sequence[FaceRecord | None]) -> tuple[CaptureContext, ...]:
-    """The capture contexts of this tenant's faces; unknown and other tenants' ids are the operation's
-    to refuse, and say nothing here."""
-    return tuple(face.capture for face in faces if face is not None and face.tenant_id == tenant.tenant_id)
-
-
-def recent_calls(redis: Redis, tenant_id: str, at: datetime, document: terms.PolicyDocument, *,
-                 record_call: bool) -> int:
-    """This tenant's recognition calls in the policy's cadence window ending now, this one included.
-    A real call is recorded in the same atomic step as the count; the dry run only counts."""
-    cadence = document.settings.get("realtime_cadence")
-    if not cadence:
-        return 1
-    at_ms, window_ms = int(at.timestamp() * 1000), int(cadence["seconds"]) * 1000
-    if record_call:
-        return calls.record_and_count(redis, tenant_id, at_ms, window_ms)
-    return calls.count(redis, tenant_id, at_ms, window_ms) + 1
-
-
-def _facts(redis: Redis, tenant: Tenant, sku: Sku, operation_class: OperationClass, capture: CaptureContext,
-           face_captures: tuple[CaptureContext, ...], at: datetime, document: terms.PolicyDocument, *,
-           record_call: bool = True) -> PolicyRequest:
-    """What the decision needs to know; faces and cadence matter to recognition only."""
-    recognition = operation_class in RECOGNITION_CLASSES
+def _facts(redis: Redis, tenant: Tenant, sku: Sku, capture: CaptureContext, call: Call, at: datetime,
+           document: terms.PolicyDocument, *, record: bool) -> PolicyRequest:
+    """What the decision needs to know. The faces are this tenant's only: unknown and other tenants'
+    ids are the operation's to refuse, and say nothing here."""
+    owned = [face for face in call.faces if face is not None and face.tenant_id == tenant.tenant_id]
+    image = call.image
+    counted = call.operation in COUNTED_CLASSES
     return PolicyRequest(
-        tenant=tenant, sku=sku, operation=operation_class, capture=capture,
-        face_captures=face_captures if recognition else (),
+        tenant=tenant, sku=sku, operation=call.operation, capture=capture,
+        face_captures=tuple(face.capture for face in owned),
         at=at,
-        recent_recognition_calls=recent_calls(redis, tenant.tenant_id, at, document, record_call=record_call)
-        if recognition else 0,
+        recent_recognition_calls=(_recent_calls(redis, tenant, at, document, record=record)
+                                  if call.operation in RECOGNITION_CLASSES else 0),
+        provenance=image.provenance if image else NO_PROVENANCE,
+        face_provenances=as_trusted_now(redis, [face.provenance for face in owned]),
+        doubts=tuple(dict.fromkeys([*(image.doubts if image else ()), *(d for face in owned for d in face.doubts)])),
+        recent_faces=_recent_faces(redis, tenant, call, owned, document, record=record) if counted else 0,
+        sensitive_attributes=call.sensitive_attributes,
     )
 
 
-def _decide(redis: Redis, caller: Caller, operation_class: OperationClass,
-            face_captures: tuple[CaptureContext, ...], *, at: datetime) -> PolicyDecision:
-    """Decide under the policy in effect now, and audit the decision if it is about recognition."""
-    document = terms.current(at)
-    facts = _facts(redis, caller.tenant, caller.deployment.sku, operation_class, caller.capture, face_captures, at,
-                   document)
-    decision = decide(facts, document)
-    if operation_class in AUDITED_CLASSES:
-        entry = entry_of(facts, decision, request_id=caller.request_id, deployment_id=caller.deployment_id,
-                         deployment_name=caller.deployment.name)
-        AuditLog(redis).append(entry, tenant_id=caller.tenant_id, at_ms=int(at.timestamp() * 1000))
-    return decision
+def _recent_faces(redis: Redis, tenant: Tenant, call: Call, owned: Sequence[FaceRecord],
+                  document: terms.PolicyDocument, *, record: bool) -> int:
+    """Distinct faces the tenant (or its organization) handled in the cadence window, this call's included."""
+    cadence = document.settings.get("realtime_cadence")
+    if not cadence or not uses_provenance(document.settings):
+        return 0
+    faces = [face.face_id for face in owned] + ([call.image.identity] if call.image else [])
+    return count_faces(redis, tenant.tenant_id, faces, window_seconds=int(cadence["seconds"]),
+                       organizations=organization_link_keys(tenant), record=record)
 
 
+def _recent_calls(redis: Redis, tenant: Tenant, at: datetime, document: terms.PolicyDocument, *,
+                  record: bool) -> int:
+    """Calls in the cadence window, this one included, for the versions that count calls (2024-05)."""
+    cadence = document.settings.get("realtime_cadence")
+    if not cadence or uses_provenance(document.settings):
+        return 1
+    at_ms, window_ms = int(at.timestamp() * 1000), int(cadence["seconds"]) * 1000
+    if record:
+        return calls.record_and_count(redis, tenant.tenant_id, at_ms, window_ms)
+    return calls.count(redis, tenant.tenant_id, at_ms, window_ms) + 1

@@ -50,26 +50,27 @@ def organization_scope(organization: str) -> str:
 
 
 def count_faces(redis: Redis, tenant_id: str, faces: Sequence[str], *, window_seconds: int,
-                organization: str | None = None, record: bool = True) -> int:
-    """Distinct faces this tenant, or its linked organisation, handled in the window, these `faces`
-    (faceIds) included: the larger of the two counts. `record=False` is the dry run."""
-    counts = facts.count_faces(redis, _scopes(tenant_id, organization), faces, window_ms=window_seconds * 1000,
+                organizations: Sequence[str] = (), record: bool = True) -> int:
+    """Distinct faces this tenant, or an organisation it is linked to (by any of its link keys),
+    handled in the window, these `faces` (faceIds) included: the largest of the counts.
+    `record=False` is the dry run."""
+    counts = facts.count_faces(redis, _scopes(tenant_id, organizations), faces, window_ms=window_seconds * 1000,
                                retention_ms=FACE_RETENTION_MS, record=record)
     return max(counts)
 
 
 def record_detected_faces(redis: Redis, tenant_id: str, face_ids: Sequence[str], detected: int, *,
-                          organization: str | None = None) -> None:
+                          organizations: Sequence[str] = ()) -> None:
     """Count a detect call's faces: by faceId when it returned them, else each face once anonymously
     (detection without faceIds still shows a live stream's throughput)."""
     faces = list(face_ids) or [uuid.uuid4().hex for _ in range(detected)]
     if faces:
-        facts.count_faces(redis, _scopes(tenant_id, organization), faces, window_ms=FACE_RETENTION_MS,
+        facts.count_faces(redis, _scopes(tenant_id, organizations), faces, window_ms=FACE_RETENTION_MS,
                           retention_ms=FACE_RETENTION_MS, record=True)
 
 
-def _scopes(tenant_id: str, organization: str | None) -> list[str]:
-    return [tenant_scope(tenant_id)] + ([organization_scope(organization)] if organization else [])
+def _scopes(tenant_id: str, organizations: Sequence[str]) -> list[str]:
+    return [tenant_scope(tenant_id), *(organization_scope(organization) for organization in organizations)]
 
 
 def image_doubts(redis: Redis, tenant_id: str, image: bytes, pixels: np.ndarray, capture: CaptureContext,

@@ -15,6 +15,7 @@ from server.domain import emails, lifecycle, review, terms
 from server.domain.clock import now
 from server.domain.credentials import new_token
 from server.domain.deployments import PublishedDeployment
+from server.domain.linking import link_keys, shared
 from server.domain.misrepresentation import police_matches
 from server.domain.starter import STARTER_NAME, STARTER_SKU, region_for
 from server.domain.tenants import CustomerType, Tenant, TenantStatus
@@ -41,11 +42,14 @@ def sign_up(redis: Redis, form: dict[str, Any], *, base_url: str,
     """Create the tenant (pending verification), its starter deployment, and email the verification link."""
     moment = now()
     customer_type = CustomerType(form["customer_type"])
-    access, reasons = review.initial_access(
+    tenants = TenantRepository(redis)
+    no_policing_function = bool(form.get("no_policing_function"))
+    admission = review.initial_access(
         customer_type,
         declared_use_cases=form["use_cases"],
         police_matches=police_matches(form["organization"], form["email"]),
-        earlier_signups=TenantRepository(redis).with_email(form["email"]),
+        linked=linked_signups(form["organization"], form["email"], tenants),
+        no_policing_function=no_policing_function,
         auto_approved=auto_approved,
     )
     tenant = Tenant(
@@ -59,15 +63,25 @@ def sign_up(redis: Redis, form: dict[str, Any], *, base_url: str,
         terms_accepted_at=moment,
         created_at=moment,
         status=TenantStatus.PENDING_VERIFICATION,
-        access=access,
-        review_reasons=reasons,
+        access=admission.access,
+        review_reasons=admission.reasons,
+        no_policing_function=no_policing_function,
+        customer_type_to_confirm=admission.confirm_type,
     )
     token = new_token()
-    TenantRepository(redis).add(tenant, token)
+    tenants.add(tenant, token)
     starter = create_deployment(redis, tenant, STARTER_NAME, STARTER_SKU, region_for(tenant.country),
                                 endpoint=base_url)
     _send_verification(tenant, redis, base_url)
     return SignupResult(tenant=tenant, management_token=token, deployment=starter)
+
+
+def linked_signups(organization: str, email: str, tenants: TenantRepository,
+                   besides: str | None = None) -> list[review.Link]:
+    """Earlier tenants of the same organization, each with what links it: address, domain or name."""
+    keys = link_keys(organization, email)
+    return [review.Link(other, shared(keys, other))
+            for other in tenants.linked([key.id for key in keys], besides=besides)]
 
 
 def authenticate_management_token(redis: Redis, token: str) -> Tenant | None:

@@ -10,7 +10,8 @@ from datetime import datetime
 
 from redis import Redis
 
-from server.domain.clock import format_time, now
+from server.domain.audit import trust_list_event
+from server.domain.clock import now
 from server.domain.trust_anchors import (
     MAX_TRUST_ANCHORS,
     TrustAnchor,
@@ -21,9 +22,6 @@ from server.domain.trust_anchors import (
 from server.errors import BadArgument
 from server.store.audit import AuditLog
 from server.store.trust_anchors import AlreadyListed, TrustAnchorStore, TrustListFull
-
-OPERATOR_AUDIT_SCOPE = "operator"
-"""Where the audit trail files the operator's own changes (tenant ids are UUIDs, so no tenant reads them)."""
 
 
 def add_trust_anchor(redis: Redis, *, name: object, certificate: object, device_class: object) -> TrustAnchor:
@@ -36,7 +34,7 @@ def add_trust_anchor(redis: Redis, *, name: object, certificate: object, device_
                                 f"{listed.anchor_id}.") from None
     except TrustListFull:
         raise BadArgument(f"The trust list holds {MAX_TRUST_ANCHORS} anchors, its limit; delete one first.") from None
-    audit_trust_list_change(redis, "trust-anchor-added", anchor, at)
+    audit_trust_list_change(redis, "add", anchor, at)
     return anchor
 
 
@@ -55,19 +53,15 @@ def delete_trust_anchor(redis: Redis, anchor_id: str) -> None:
     anchor = get_trust_anchor(redis, anchor_id)
     if not TrustAnchorStore(redis).delete(anchor):
         raise TrustAnchorNotFound()
-    audit_trust_list_change(redis, "trust-anchor-deleted", anchor, now())
+    audit_trust_list_change(redis, "remove", anchor, now())
 
 
-def audit_trust_list_change(redis: Redis, event: str, anchor: TrustAnchor, at: datetime) -> None:
-    """The one place a trust-list change reaches the audit trail (switch it here when the chain changes)."""
-    entry = {
-        "time": format_time(at),
-        "event": event,
-        "actor": OPERATOR_AUDIT_SCOPE,
+def audit_trust_list_change(redis: Redis, action: str, anchor: TrustAnchor, at: datetime) -> None:
+    """A trust-list change on the audit trail: what identifies the authority added or removed."""
+    AuditLog(redis).append_event(trust_list_event(action, {
         "trust_anchor_id": anchor.anchor_id,
-        "trust_anchor_name": anchor.name,
+        "name": anchor.name,
         "device_class": anchor.device_class.value,
         "certificate_sha256": anchor.fingerprint,
         "certificate_subject": anchor.subject,
-    }
-    AuditLog(redis).append(entry, tenant_id=OPERATOR_AUDIT_SCOPE, at_ms=int(at.timestamp() * 1000))
+    }, at=at))

@@ -122,11 +122,6 @@ def recognition_cadence(tenant_id: str) -> str:
     return f"{PREFIX}:cadence:{tenant_id}"
 
 
-def tenants_by_email(email_hash: str) -> str:
-    """Set of the ids of tenants that signed up with one email address (hashed), to link signups."""
-    return f"{PREFIX}:tenants-by-email:{email_hash}"
-
-
 def trust_anchors() -> str:
     """Hash anchor id -> JSON of a trust anchor: the operator's list of capture-device CAs."""
     return f"{PREFIX}:trust-anchors"
@@ -157,3 +152,14 @@ def claimed_times(tenant_id: str) -> str:
 def recent_frames(tenant_id: str) -> str:
     """List of perceptual hashes of a tenant's last images with the Redis time each arrived at."""
     return f"{PREFIX}:recent-frames:{tenant_id}"
+
+
+def tenants_by_link(link_id: str) -> str:
+    """Set of the ids of tenants sharing one link key (domain/linking.py: an opaque id of an email
+    address, email domain or organization name), to link signups of one organization."""
+    return f"{PREFIX}:tenants-by-link:{link_id}"
+
+
+def tenant_links_indexed() -> str:
+    """Set once every tenant is in the link index (tenants from before it existed are added then)."""
+    return f"{PREFIX}:tenants-by-link:indexed"

@@ -127,7 +127,9 @@ def test_every_recognition_decision_is_audited_and_each_tenant_reads_its_own(cli
     assert verify(client, shop, shop_face, shop_face, {}).status_code == 200
     police_face = detect_face(client, police, recorded())
     assert verify(client, police, police_face, police_face, live()).status_code == 403
-    own = client.get("/mgmt/v1/audit", headers=police.bearer).get_json()
+    trail = client.get("/mgmt/v1/audit", headers=police.bearer).get_json()
+    assert [e["kind"] for e in trail] == ["policy_decision", "operator_review"]  # its approval is on record too
+    own = [e for e in trail if e["kind"] == "policy_decision"]
     assert len(own) == 1 and own[0]["tenant_id"] == police.tenant_id
     entry = own[0]
     assert (entry["operation"], entry["decision"], entry["clause"], entry["policy_version"]) == (
@@ -135,7 +137,7 @@ def test_every_recognition_decision_is_audited_and_each_tenant_reads_its_own(cli
     assert (entry["capture_mode"], entry["camera"], entry["deployment"], entry["realtime"]) == (
         "live", "body-worn", "face-1", True)
     assert entry["request_id"] and entry["time"] and entry["hash"]
-    everything = client.get("/admin/v1/audit", headers=ADMIN).get_json()
+    everything = [e for e in client.get("/admin/v1/audit", headers=ADMIN).get_json() if e["kind"] == "policy_decision"]
     assert [e["tenant_id"] for e in everything] == [police.tenant_id, shop.tenant_id]
     assert everything[1]["decision"] == "allowed"
     only_shop = client.get(f"/admin/v1/audit?tenant_id={shop.tenant_id}", headers=ADMIN).get_json()
@@ -162,7 +164,7 @@ def test_the_dry_run_says_why_and_writes_nothing(client: FlaskClient, police: Ac
         "mode": "live"}, "policy_version": "2020-06", "at": "2023-01-01T00:00:00Z"}, headers=police.bearer).get_json()
     assert (old_terms["allowed"], old_terms["policy_version"]) == (True, "2020-06")
     assert {key: redis_db.type(key) for key in redis_db.scan_iter("*")} == before
-    assert redis_db.xlen("visage:audit") == audit_before == 0
+    assert redis_db.xlen("visage:audit") == audit_before == 1  # the operator's approval, nothing since
 
 
 def test_the_dry_run_knows_the_deployments_sku(client: FlaskClient) -> None:

@@ -50,7 +50,8 @@ def test_a_recognition_job_is_decided_on_its_capture_and_audited(redis_db: Redis
     recorded = authorize_job(redis_db, tenant_id, deployment_id, OperationClass.IDENTIFICATION, capture=OLD_FOOTAGE)
     assert recorded.allowed
     entries = AuditLog(redis_db).newest_of_tenant(tenant_id, 10)
-    assert [e["decision"] for e in entries] == ["allowed", "refused"]
+    assert [e["kind"] for e in entries] == ["policy_decision", "policy_decision", "operator_review"]
+    assert [e["decision"] for e in entries[:2]] == ["allowed", "refused"]
     assert entries[1]["request_id"] == "job:j1"
 
 

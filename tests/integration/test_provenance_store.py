@@ -11,13 +11,13 @@ from redis import Redis
 
 from server.domain import terms
 from server.domain.capture import CaptureContext
-from server.domain.collections import RULES, CollectionKind
+from server.domain.collections import RULES, Collection, CollectionKind
 from server.domain.detection import DetectionModel, RecognitionModel
 from server.domain.faces import FaceRecord
 from server.domain.provenance import NO_PROVENANCE, DeviceClass, Provenance, ProvenanceStatus
 from server.services.policy_in_force import document_in_force
 from server.store import keys
-from server.store.collections import CollectionRecord, CollectionStore
+from server.store.collections import CollectionStore
 from server.store.faces import FaceRepository
 from server.store.policy_in_force import raise_high_water
 
@@ -40,7 +40,7 @@ def test_a_face_id_keeps_its_provenance_and_doubts(redis_db: Redis) -> None:
 
 def collection(redis: Redis) -> CollectionStore:
     store = CollectionStore(redis, "dep-1", FACE_LIST)
-    store.create(CollectionRecord("c1", "name", None, "recognition_04", "2026-12-01T00:00:00Z"), max_collections=10)
+    store.create(Collection("c1", "name", None, "recognition_04", "2026-12-01T00:00:00Z"), max_collections=10)
     return store
 
 

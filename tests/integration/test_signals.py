@@ -56,23 +56,23 @@ def test_faces_leave_the_count_when_the_window_passes(redis_db: Redis) -> None:
 
 
 def test_linked_tenants_share_their_organisations_count(redis_db: Redis) -> None:
-    count_faces(redis_db, "t1", faces(20), window_seconds=60, organization="police.example")
-    count_faces(redis_db, "t2", faces(20), window_seconds=60, organization="police.example")
-    assert count_faces(redis_db, "t3", faces(1), window_seconds=60, organization="police.example") == 41
+    count_faces(redis_db, "t1", faces(20), window_seconds=60, organizations=["police.example"])
+    count_faces(redis_db, "t2", faces(20), window_seconds=60, organizations=["police.example"])
+    assert count_faces(redis_db, "t3", faces(1), window_seconds=60, organizations=["police.example"]) == 41
     assert count_faces(redis_db, "t3", faces(1), window_seconds=60) == 2
     assert redis_db.zcard(organization_scope("police.example")) == 41
 
 
 def test_the_dry_run_counts_what_recording_would_and_writes_nothing(redis_db: Redis) -> None:
     seen = faces(3)
-    count_faces(redis_db, "t1", seen[:2], window_seconds=60, organization="org")
+    count_faces(redis_db, "t1", seen[:2], window_seconds=60, organizations=["org"])
     before = snapshot(redis_db) | {key: redis_db.zrange(key, 0, -1, withscores=True)
                                    for key in redis_db.scan_iter("visage:face-cadence:*")}
-    assert count_faces(redis_db, "t1", seen, window_seconds=60, organization="org", record=False) == 3
+    assert count_faces(redis_db, "t1", seen, window_seconds=60, organizations=["org"], record=False) == 3
     after = snapshot(redis_db) | {key: redis_db.zrange(key, 0, -1, withscores=True)
                                   for key in redis_db.scan_iter("visage:face-cadence:*")}
     assert before == after
-    assert count_faces(redis_db, "t1", seen, window_seconds=60, organization="org") == 3
+    assert count_faces(redis_db, "t1", seen, window_seconds=60, organizations=["org"]) == 3
 
 
 def test_detection_counts_its_faces_with_or_without_face_ids(redis_db: Redis) -> None:

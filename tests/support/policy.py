@@ -15,6 +15,9 @@ from server.domain.tenants import AccessReview, CustomerType, Tenant, TenantStat
 NOW = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
 """A fixed moment under the current policy (2024-05)."""
 
+US_AND_TERRITORIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "UM"})
+"""Where the US police clause applies: the United States and the territories with ISO codes of their own."""
+
 UNDER_2020_06 = datetime(2023, 1, 10, 9, 0, tzinfo=UTC)
 """A moment when only the June 2020 terms were in effect."""
 

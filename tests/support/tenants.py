@@ -32,9 +32,10 @@ class Account:
 
 
 def signup_form(**overrides: Any) -> dict[str, Any]:
+    unique = uuid.uuid4().hex[:8]  # signups sharing a domain or a name are one organization to the review
     form: dict[str, Any] = {
-        "organization": "Contoso Photo Ltd",
-        "email": f"dev-{uuid.uuid4().hex[:8]}@contoso.example",
+        "organization": f"Contoso Photo {unique} Ltd",
+        "email": f"dev@contoso-{unique}.example",
         "customer_type": "commercial",
         "country": "GB",
         "use_cases": ["identity_verification"],

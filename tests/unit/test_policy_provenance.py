@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 
 from server.domain import terms
+from server.domain.audit import entry_of
 from server.domain.capture import Camera, CaptureContext, CaptureMode
 from server.domain.detection import DetectionModel, RecognitionModel
 from server.domain.faces import FaceRecord
 from server.domain.operations import OperationClass
-from server.domain.policy import decide
+from server.domain.policy import PolicyRequest, decide
 from server.domain.provenance import NO_PROVENANCE, DeviceClass, Provenance, ProvenanceStatus
-from server.domain.provenance_audit import provenance_fields
 from server.domain.tenants import CustomerType
 from tests.support.policy import NOW, UNDER_2020_06
 from tests.support.provenance import AT, OLD, OPERATIONS, SCENARIOS, trusted
@@ -137,15 +137,20 @@ def test_an_untrusted_record_keeps_no_capture_time_or_class() -> None:
     assert Provenance.from_record(forged) == Provenance(ProvenanceStatus.UNTRUSTED)
 
 
+def audit_entry(request: PolicyRequest) -> dict[str, str]:
+    return entry_of(request, decide(request, CURRENT), request_id="r", deployment_id="d", deployment_name="n")
+
+
 def test_the_audit_entry_says_what_the_credentials_showed_and_what_was_doubted() -> None:
     case = SCENARIOS["trusted old, with a doubt"]
-    fields = provenance_fields(case.request(CustomerType.COMMERCIAL, "GB", OperationClass.IDENTIFICATION))
-    assert fields["face_provenance"] == "trusted"
-    assert fields["face_device_classes"] == "fixed"
+    fields = audit_entry(case.request(CustomerType.COMMERCIAL, "GB", OperationClass.IDENTIFICATION))
+    faces = json.loads(fields["face_provenance"])
+    assert [(face["status"], face["device_class"]) for face in faces] == [("trusted", "fixed")]
     assert json.loads(fields["doubts"]) == list(case.doubts)
-    enrolling = provenance_fields(SCENARIOS["trusted old, camera header unknown"].request(
+    enrolling = audit_entry(SCENARIOS["trusted old, camera header unknown"].request(
         POLICE, "GB", OperationClass.FACE_ENROLLMENT))
-    assert (enrolling["provenance"], enrolling["provenance_device_class"]) == ("trusted", "fixed")
+    image = json.loads(enrolling["provenance"])
+    assert (image["status"], image["device_class"]) == ("trusted", "fixed")
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
