@@ -26,7 +26,7 @@ from server.domain.faces import FaceRecord
 from server.domain.linking import organization_link_keys
 from server.domain.operations import RECOGNITION_CLASSES, OperationClass
 from server.domain.policy import PolicyDecision, PolicyRequest, decide, standing_refusal
-from server.domain.provenance import NO_PROVENANCE
+from server.domain.provenance import NO_PROVENANCE, Provenance
 from server.domain.provenance_policy import uses_provenance
 from server.domain.tenants import Tenant, TenantNotFound
 from server.services.policy_in_force import document_in_force
@@ -59,6 +59,8 @@ class Call:
     image: ImageEvidence | None = None
     sensitive_attributes: tuple[str, ...] = ()
     collection: str = ""
+    footage: tuple[Provenance, ...] = ()
+    """Recorded material a job works on (a video), as provenance: its faces count as faces the call uses."""
 
 
 def authorize(redis: Redis, caller: Caller, call: Call) -> PolicyDecision:
@@ -84,9 +86,11 @@ def refuse_early(redis: Redis, caller: Caller, call: Call) -> PolicyDecision | N
 
 
 def authorize_job(redis: Redis, tenant_id: str, deployment_id: str, operation_class: OperationClass, *,
-                  capture: CaptureContext | None = None, job_id: str = "") -> PolicyDecision:
-    """Decide again when a queued job runs, on the tenant and deployment as they are now, with the
-    capture context of the material it works on (none known counts as live)."""
+                  capture: CaptureContext | None = None, footage: tuple[Provenance, ...] = (),
+                  job_id: str = "") -> PolicyDecision:
+    """Decide again when a queued job runs, on the tenant and deployment as they are now, with what
+    was said (`capture`) and what is shown (`footage`: content credentials) of the material it works
+    on; a recognition job with neither counts as live."""
     document = document_in_force(redis, now())
     tenant = TenantRepository(redis).get(tenant_id)
     if tenant is None:
@@ -98,7 +102,7 @@ def authorize_job(redis: Redis, tenant_id: str, deployment_id: str, operation_cl
         return PolicyDecision(False, DeploymentNotFound.code, None, document.version, "Deployment is not found.",
                               None, ("the deployment no longer exists",))
     caller = Caller(tenant, deployment, f"job:{job_id}" if job_id else "job", capture or CaptureContext())
-    return authorize(redis, caller, Call(operation_class))
+    return authorize(redis, caller, Call(operation_class, footage=footage))
 
 
 def evaluate(redis: Redis, tenant: Tenant, operation_class: OperationClass, *, sku: Sku, capture: CaptureContext,
@@ -120,12 +124,12 @@ def _facts(redis: Redis, tenant: Tenant, sku: Sku, capture: CaptureContext, call
     counted = call.operation in COUNTED_CLASSES
     return PolicyRequest(
         tenant=tenant, sku=sku, operation=call.operation, capture=capture,
-        face_captures=tuple(face.capture for face in owned),
+        face_captures=tuple(face.capture for face in owned) + (capture,) * len(call.footage),
         at=at,
         recent_recognition_calls=(_recent_calls(redis, tenant, at, document, record=record)
                                   if call.operation in RECOGNITION_CLASSES else 0),
         provenance=image.provenance if image else NO_PROVENANCE,
-        face_provenances=as_trusted_now(redis, [face.provenance for face in owned]),
+        face_provenances=as_trusted_now(redis, [*(face.provenance for face in owned), *call.footage]),
         doubts=tuple(dict.fromkeys([*(image.doubts if image else ()), *(d for face in owned for d in face.doubts)])),
         recent_faces=_recent_faces(redis, tenant, call, owned, document, record=record) if counted else 0,
         sensitive_attributes=call.sensitive_attributes,

@@ -12,6 +12,7 @@ from redis import Redis
 from rq import Queue, SimpleWorker
 
 from tests.support import contract
+from tests.support.c2pa import pem, pki
 from tests.support.faces import photo
 from tests.support.tenants import sign_up, signup_form
 from tests.support.terms import ADMIN, OTHER_PHOTO, SMALL_PHOTO, recorded
@@ -77,6 +78,10 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
                    headers=ADMIN))
     ok(client.post(f"/admin/v1/tenants/{second['tenant_id']}/suspend", json={"reason": "test"}, headers=ADMIN))
     ok(client.post(f"/admin/v1/tenants/{second['tenant_id']}/reinstate", json={"reason": "test"}, headers=ADMIN))
+    anchor = ok(client.post("/admin/v1/trust-anchors", json={"name": "Tour CA", "certificate": pem(pki().ca[1]),
+                                                             "device_class": "body-worn"}, headers=ADMIN), 201)
+    ok(client.get("/admin/v1/trust-anchors", headers=ADMIN))
+    ok(client.delete(f"/admin/v1/trust-anchors/{anchor['id']}", headers=ADMIN), 204)
 
     # collections of every kind, with persons and faces, trained
     v = "/face/v1.2"

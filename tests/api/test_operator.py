@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.support.tenants import Account, sign_up, signup_form
-from tests.support.terms import ADMIN, approve, detect_face, recorded, verify
+from tests.support.terms import ADMIN, approve, detect_face, detect_signed_face, recorded, verify
 
 
 def tenants(client: FlaskClient, query: str = "") -> list[dict[str, Any]]:
@@ -110,8 +110,8 @@ def test_the_operator_corrects_the_customer_type_and_the_terms_then_apply(client
     face = detect_face(client, account, {})
     refused = verify(client, account, face, face, {})
     assert refused.get_json()["error"]["innererror"]["code"] == "le-realtime-identification"
-    old = detect_face(client, account, recorded())
-    assert verify(client, account, old, old, recorded()).status_code == 200
+    old = detect_signed_face(client, account)
+    assert verify(client, account, old, old, {}).status_code == 200
 
 
 def test_a_signup_that_reads_as_police_cannot_be_approved_without_stating_its_type(client: FlaskClient) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from redis import Redis
 
-from server.services.operator import operator_view
 from server.store import keys
 from server.store.tenants import TenantRepository
 from tests.support.tenants import signup_form
@@ -66,8 +65,7 @@ def test_the_operator_sees_linked_tenants_with_their_decisions_and_the_tenant_do
     again = signup(client, organization="METRO UNIT Ltd", email="analyst@mail.metro.example")
     assert again["limited_access"] == "pending_review"
 
-    tenants = TenantRepository(redis_db)
-    seen = operator_view(tenants.get(str(again["tenant_id"])), redis=redis_db)  # type: ignore[arg-type]
+    seen = client.get(f"/admin/v1/tenants/{again['tenant_id']}", headers=ADMIN).get_json()
     assert seen["customer_type_to_confirm"] is True
     [linked] = seen["linked_tenants"]  # type: ignore[misc]
     assert (linked["tenant_id"], linked["customer_type"], linked["limited_access"]) == (
@@ -89,6 +87,5 @@ def test_tenants_stored_before_the_link_index_are_linked_too(client: FlaskClient
     redis_db.delete(*dropped)
     newcomer = signup(client, email="someone@metro.example")
     assert newcomer["limited_access"] == "pending_review"
-    tenants = TenantRepository(redis_db)
-    seen = operator_view(tenants.get(str(newcomer["tenant_id"])), redis=redis_db)  # type: ignore[arg-type]
-    assert [linked["tenant_id"] for linked in seen["linked_tenants"]] == [old["tenant_id"]]  # type: ignore[attr-defined]
+    seen = client.get(f"/admin/v1/tenants/{newcomer['tenant_id']}", headers=ADMIN).get_json()
+    assert [linked["tenant_id"] for linked in seen["linked_tenants"]] == [old["tenant_id"]]
