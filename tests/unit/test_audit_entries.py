@@ -140,7 +140,8 @@ def test_a_policy_decision_records_who_what_how_where_from_and_the_verdict() -> 
     call = request(tenant("law_enforcement", "ZA"), capture=live(), faces=(live(),))
     decision = decide(call, terms.current(NOW))
     entry = policy_decision_event(call, decision, request_id="r-1", deployment_id="d-1", deployment_name="starter",
-                     route="identify", api_version="v1.2", collection="suspects", outcome_status=403).entry()
+                                  route="identify", api_version="v1.2", collection="suspects",
+                                  outcome_status=403).entry()
     assert all(isinstance(value, str) for value in entry.values())
     assert (entry["kind"], entry["time"], entry["request_id"]) == ("policy_decision", "2026-03-02T14:30:00.000Z", "r-1")
     assert (entry["tenant_id"], entry["deployment"], entry["operation"]) == ("t-1", "starter", "identification")
