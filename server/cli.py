@@ -1,6 +1,6 @@
-"""The `visage` command: `up`, `status`, `reset`, `worker`, `audit verify`, `openapi`, `--version`.
+"""The `visage` command: `up`, `status`, `reset`, `worker`, `audit verify|checkpoint`, `openapi`, `--version`.
 
-Tools that read a running Visage (`status`, `audit verify`) use REDIS_URL when it is set, else the
+Tools that read a running Visage (`status`, `audit ...`) use REDIS_URL when it is set, else the
 Redis of the instance running with the data dir (--data-dir, $VISAGE_DATA_DIR or ~/.visage); when
 none runs they say so in one line and exit 2.
 """
@@ -14,7 +14,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from server.datadir import DataDir, DataDirBusy, NoInstance, default_data_dir
+from server.config import default_data_dir
+from server.datadir import DataDir, DataDirBusy, NoInstance
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 DEFAULT_PORT = 8080
 
 EXIT_NO_INSTANCE = 2
-"""Exit status of a tool that found no Visage to talk to."""
+"""Exit status of a tool that found no Visage to talk to (the audit tools' "cannot be checked")."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "openapi":
         return write_openapi(args.write)
     if args.command == "audit":
-        return verify_audit(data_dir)
+        return audit(args.audit_command, data_dir)
     if args.command == "status":
         return show_status(data_dir)
     if args.command == "reset":
@@ -90,8 +91,13 @@ def _parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit", help="operator tools for the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_commands.add_parser("verify", help="walk the hash chain of the audit trail; exit 1 if broken")
-    verify.add_argument("--data-dir", type=Path, default=None, help=data_dir_help)
+    for name, summary in (("verify", "check the keyed audit chain to the stream's end against the last checkpoint; "
+                                     "exit 1 if it is broken, 2 if it cannot be checked"),
+                          ("checkpoint", "check the entries since the last checkpoint and sign a new one")):
+        tool = audit_commands.add_parser(name, help=summary)
+        tool.add_argument("--data-dir", type=Path, default=None,
+                          help="the data dir of `visage up`, which holds the audit key and checkpoints "
+                               "(default $VISAGE_DATA_DIR or ~/.visage)")
 
     document = commands.add_parser("openapi", help="print the OpenAPI document the app generates")
     document.add_argument("--write", type=Path, metavar="FILE", help="write it to FILE instead (openapi/visage.yaml)")
@@ -136,19 +142,15 @@ def _tool_redis(data_dir: Path) -> tuple[Redis, str] | None:
     return client, url
 
 
-def verify_audit(data_dir: Path) -> int:
-    from server.store.audit import AuditLog
+def audit(command: str, data_dir: Path) -> int:
+    from server.audit_cli import checkpoint_audit, verify_audit
 
-    found = _tool_redis(data_dir)
-    if found is None:
+    try:
+        url = redis_url_for_tools(data_dir)
+    except NoInstance as missing:
+        print(f"visage: {missing}", file=sys.stderr)
         return EXIT_NO_INSTANCE
-    client, _ = found
-    report = AuditLog(client).verify()
-    if report.ok:
-        print(f"OK: {report.count} audit entries, hash chain intact")
-        return 0
-    print(f"BROKEN at entry {report.broken_id or '(none)'} after {report.count} good entries: {report.reason}")
-    return 1
+    return verify_audit(url, data_dir) if command == "verify" else checkpoint_audit(url, data_dir)
 
 
 def show_status(data_dir: Path) -> int:
@@ -187,7 +189,7 @@ def reset(data_dir: Path, *, assume_yes: bool) -> int:
     for path in removed:
         print(f"removed {path}")
     print(f"Reset {data_dir}: " + ("its data is gone" if removed else "there was no data")
-          + "; the admin token and the TLS authority (if any) are kept.")
+          + "; the admin token, the audit key and the TLS authority (if any) are kept.")
     if os.environ.get("REDIS_URL"):
         print("REDIS_URL is set: the Redis it names was not touched.")
     return 0

@@ -11,6 +11,10 @@ Environment variables:
 - `VISAGE_RATE_LIMITS`: `off`, or per-SKU `calls/seconds` like `F0=20/60,S0=10/1`.
 - `VISAGE_SIGNUP_RATE_LIMIT`: `off` or `calls/seconds` per client address.
 - `VISAGE_TRUST_PROXY`: `1` to take the client address from X-Forwarded-For (behind a proxy).
+- `VISAGE_DATA_DIR`: the data dir of `visage up` (default ~/.visage): the audit key and checkpoints
+  live there, so every API process and worker of a host needs it.
+- `VISAGE_AUDIT_KEY`: the audit chain's HMAC key (at least 32 bytes), else a key file in the data dir.
+- `VISAGE_AUDIT_CHECKPOINT_EVERY`: entries between two signed audit checkpoints (default 100).
 - `VISAGE_AUTO_APPROVED_CUSTOMER_TYPES`: comma-separated customer types whose Limited Access is
   approved at signup (default commercial,education,healthcare,nonprofit,individual); the others
   wait for an operator's review.
@@ -20,9 +24,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from server import defaults
+
+
+def default_data_dir() -> Path:
+    """$VISAGE_DATA_DIR, else ~/.visage: where `visage up` keeps its data and tools look for it."""
+    return Path(os.environ.get("VISAGE_DATA_DIR", Path.home() / ".visage"))
+
+
+def audit_checkpoint_every() -> int:
+    every = int(os.environ.get("VISAGE_AUDIT_CHECKPOINT_EVERY", defaults.AUDIT_CHECKPOINT_EVERY))
+    if every < 1:
+        raise ValueError("VISAGE_AUDIT_CHECKPOINT_EVERY must be at least 1")
+    return every
 
 
 def parse_rate(text: str) -> tuple[int, int]:

@@ -5,6 +5,8 @@
     redis.url    the Redis the running instance uses (0600: a URL may carry a password); removed on stop
     admin-token  the operator's token when VISAGE_ADMIN_TOKEN is not set, generated once (0600)
     redis/       the private redis-server's append-only file
+    audit.key, audit-checkpoint.json
+                 the audit chain's key and its last signed checkpoint (server/store/audit_files.py)
     tls/         the local certificate authority and the server certificate of `--tls`
     logs/        the workers' logs
 """
@@ -23,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from server.store.audit_files import CHECKPOINT_FILE
+
 LOCK_FILE = "lock"
 REDIS_URL_FILE = "redis.url"
 ADMIN_TOKEN_FILE = "admin-token"
@@ -33,10 +37,6 @@ LOGS_DIR = "logs"
 LOCK_ATTEMPT_SECONDS = 1.0
 """How long `visage up` retries the lock: a tool that checks whether the lock is held takes it for an
 instant, and must not make a starting instance believe another one runs."""
-
-
-def default_data_dir() -> Path:
-    return Path(os.environ.get("VISAGE_DATA_DIR") or Path.home() / ".visage").expanduser()
 
 
 class DataDirBusy(Exception):
@@ -182,11 +182,18 @@ class DataDir:
         write_private(path, token + "\n")
         return token
 
+    def forget_audit_checkpoint(self) -> None:
+        """Drop the audit checkpoint, for a trail that is gone with its Redis (reset, memory only): it
+        would otherwise report the new, empty trail as truncated."""
+        (self.root / CHECKPOINT_FILE).unlink(missing_ok=True)
+
     def wipe_state(self) -> list[Path]:
-        """Delete what the instance stored (Redis's data, logs, the Redis URL); keep the admin token
-        and the TLS authority that clients may already trust. The paths removed."""
+        """Delete what the instance stored (Redis's data with the audit checkpoint that vouches for it,
+        logs, the Redis URL); keep the admin token, the audit key and the TLS authority that clients may
+        already trust. The paths removed."""
         removed = []
-        for path in (self.redis_dir, self.logs_dir, self.redis_url_path):
+        stored = [self.redis_dir, self.root / CHECKPOINT_FILE] if self.redis_dir.exists() else []
+        for path in (*stored, self.logs_dir, self.redis_url_path):
             if path.is_dir():
                 shutil.rmtree(path)
             elif path.exists():

@@ -56,7 +56,7 @@ CAPTURE_HEADERS: list[dict[str, Any]] = [
 
 STATIC_FILES = Contract(
     operation_id="getStaticFile", summary="A static asset of the signup pages", tag="Signup",
-    security=Security.NONE, errors=(404,), replies=(Reply(200, "The file.", media_type="application/octet-stream"),),
+    security=Security.NONE, errors=(404,), replies=(Reply(200, "The file.", media_type="text/css"),),
 )
 """Flask's own static route, which serves the pages' stylesheet."""
 
@@ -126,7 +126,7 @@ def build(app: Flask) -> dict[str, Any]:
         declared = STATIC_FILES if rule.endpoint == "static" else contract_of(app.view_functions[rule.endpoint])
         if declared is None:
             raise LookupError(f"route {rule.rule} ({rule.endpoint}) declares no contract")
-        path = _openapi_path(rule, declared)
+        path = openapi_path(rule, declared)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(rule, declared)
     for path, operations in paths.items():
@@ -143,7 +143,8 @@ def _component_name(header: str) -> str:
     return "".join(word.capitalize() for word in header.removeprefix("x-visage-").split("-"))
 
 
-def _openapi_path(rule: Rule, declared: Contract) -> str:
+def openapi_path(rule: Rule, declared: Contract) -> str:
+    """The document's path of a route: /face/{apiVersion}/largepersongroups/{largePersonGroupId}, ..."""
     return _ARGUMENT.sub(lambda match: "{" + _path_name(match.group(1), declared) + "}", rule.rule)
 
 

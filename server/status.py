@@ -18,10 +18,10 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 
 from server.domain.clock import now
-from server.extensions import QUEUE_NAMES
 from server.services.training import TRAINING_JOB
 from server.store.audit import AuditLog
 from server.store.deployments import DeploymentRepository
+from server.store.queues import QUEUE_NAMES
 from server.store.tenants import TenantRepository
 from server.store.training import TrainingStore
 

@@ -32,6 +32,8 @@ from redis import Redis, RedisError
 
 from server.datadir import DataDir, DataDirBusy, InstanceLock
 from server.redis_connection import connect, redacted
+from server.store.audit import AuditLog
+from server.store.audit_files import AuditKeyUnavailable, ensure_key
 from server.supervisor import Program, Supervisor, describe_exit
 from server.tls import TlsFiles, ensure_certificates
 
@@ -114,6 +116,7 @@ def run(options: Options) -> int:
         print(f"Starting Visage (role {options.role}, data dir {data.root})...", flush=True)
         tls = ensure_certificates(data.tls_dir, [options.host]) if options.tls else None
         admin_token = data.admin_token()
+        _ensure_audit_key(data)
         redis = _redis(data, supervisor, lock)
         data.write_redis_url(redis.url)
         endpoint = f"{'https' if tls else 'http'}://{_display_host(options.host)}:{options.port}"
@@ -139,7 +142,7 @@ def run(options: Options) -> int:
     except StartError as error:
         return _fail(str(error))
     finally:
-        _stop(supervisor, redis)
+        _stop(supervisor, redis, data)
         if redis is not None:
             data.forget_redis_url()
         if listener is not None:
@@ -147,21 +150,39 @@ def run(options: Options) -> int:
         lock.release()
 
 
+def _ensure_audit_key(data: DataDir) -> None:
+    """The audit chain's key, made once in the data dir before any process appends (unless
+    VISAGE_AUDIT_KEY gives it)."""
+    try:
+        ensure_key(data.root)
+    except AuditKeyUnavailable as error:
+        raise StartError(str(error)) from None
+
+
 def _fail(message: str) -> int:
     print(f"visage: {message}", file=sys.stderr, flush=True)
     return 1
 
 
-def _stop(supervisor: Supervisor, redis: RedisInUse | None) -> None:
+def _stop(supervisor: Supervisor, redis: RedisInUse | None, data: DataDir) -> None:
     supervisor.stop([child.program.name for child in supervisor.children if child.program.name != "redis"])
     if redis is not None and not supervisor.force_requested.is_set():
-        on_shutdown(redis.url)
+        on_shutdown(redis.url, data)
     supervisor.stop(["redis"])
 
 
-def on_shutdown(redis_url: str) -> None:
-    """Runs once the API and the workers have stopped, while Redis still answers: the place for the
-    audit trail's on-shutdown checkpoint (nothing needs it yet)."""
+def on_shutdown(redis_url: str, data: DataDir) -> None:
+    """Runs once the API and the workers have stopped, while Redis still answers: sign the audit trail's
+    checkpoint at its end, so that a tail deleted while Visage is down shows in `visage audit verify`."""
+    try:
+        result = AuditLog(connect(redis_url), data_dir=data.root).checkpoint()
+    except (AuditKeyUnavailable, RedisError, OSError) as error:
+        log.error("audit checkpoint not written on shutdown: %s", error)
+        return
+    if result.written or result.message == "nothing new to checkpoint":
+        log.info("audit: %s", result.message)
+    else:
+        log.error("audit checkpoint on shutdown: %s", result.message)
 
 
 # -- the API's socket --------------------------------------------------------------------------------
@@ -231,7 +252,9 @@ def _start_private_redis(data: DataDir, supervisor: Supervisor, lock: InstanceLo
 
     def warn_data_lost() -> None:
         log.warning("the in-memory Redis is starting again EMPTY: every tenant, key and collection is gone")
+        data.forget_audit_checkpoint()
 
+    data.forget_audit_checkpoint()  # it vouched for a trail that lived in the memory of an earlier run
     supervisor.start(Program("redis", [sys.executable, "-m", "server.memory_redis", "--port", str(port)],
                              dict(os.environ), pass_fds=(lock.fd,), before_restart=warn_data_lost))
     print(

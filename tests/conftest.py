@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
 
+from tests.support.contract import ContractCheckingClient
 from tests.support.faces import FACES_DIR
 from tests.support.tenants import ADMIN_TOKEN
 
@@ -26,7 +27,10 @@ def faces_dir() -> Path:
 
 
 @pytest.fixture
-def redis_db() -> Iterator[Redis]:
+def redis_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Redis]:
+    # the audit key and checkpoints live in the data dir: a fresh one goes with each flushed database
+    monkeypatch.setenv("VISAGE_DATA_DIR", str(tmp_path_factory.mktemp("data-dir")))
+    monkeypatch.delenv("VISAGE_AUDIT_KEY", raising=False)
     redis = Redis.from_url(TEST_REDIS_URL)
     try:
         redis.ping()
@@ -55,4 +59,6 @@ def app(redis_db: Redis) -> Flask:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    """A test client whose every answer is checked against the OpenAPI document."""
+    app.test_client_class = ContractCheckingClient
     return app.test_client()

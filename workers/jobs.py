@@ -47,7 +47,7 @@ def train_collection(tenant_id: str, deployment_id: str, kind: str, collection_i
     redis = _connection()
 
     def may_run() -> str | None:
-        decision = authorize_job(tenant_id, deployment_id, OperationClass.TRAINING, redis, job_id=operation_id)
+        decision = authorize_job(redis, tenant_id, deployment_id, OperationClass.TRAINING, job_id=operation_id)
         return None if decision.allowed else decision.message
 
     rules = RULES[CollectionKind(kind)]

@@ -14,8 +14,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Worker
 
-from server.extensions import QUEUE_NAMES
 from server.redis_connection import connect
+from server.store.queues import QUEUE_NAMES
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 

@@ -5,13 +5,15 @@
         faces = client.detect(Path("photo.jpg"))
 
 Clients: `FaceClient` (data plane, deployment key), `ManagementClient` (signup, deployments, keys,
-audit, policy dry run; management token), `AdminClient` (operator; admin token). Models are in
-`visage.models`, enums in `visage.enums`, errors in `visage.exceptions`.
+large person groups by deployment, audit, policy dry run; management token), `AdminClient` (operator;
+admin token), each with the options of `ClientOptions`. Models are in `visage.models`, enums in
+`visage.enums`, errors in `visage.exceptions`.
 """
 
 from visage._admin_client import AdminClient
-from visage._client_base import DEFAULT_API_VERSION, KeyCredential
+from visage._client_base import DEFAULT_API_VERSION, ClientOptions, KeyCredential
 from visage._face_client import FaceClient
+from visage._face_requests import DetectOptions
 from visage._management_client import ManagementClient
 from visage._paging import ItemPaged
 from visage._polling import TrainingPoller
@@ -59,9 +61,11 @@ __all__ = [
     "Camera",
     "CaptureContext",
     "CaptureMode",
+    "ClientOptions",
     "Clock",
     "ConflictError",
     "CustomerType",
+    "DetectOptions",
     "DetectionModel",
     "FaceAttributeType",
     "FaceClient",

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import requests
+from typing import Unpack
 
 from visage import _management_requests as build
-from visage._client_base import BaseClient, check_endpoint, check_secret
+from visage._client_base import BaseClient, ClientOptions, check_secret
 from visage._decode import decode, decode_list
 from visage._management_client import bearer
 from visage._paging import ItemPaged, single_page
-from visage._retry import RetryPolicy
-from visage._transport import DEFAULT_TIMEOUT, Clock, Timeout, Transport
 from visage.enums import CustomerType, LimitedAccess, ReviewDecision, TenantStatus
 from visage.models import AuditEntry, OutboxMessage, Tenant
 
@@ -18,20 +16,10 @@ from visage.models import AuditEntry, OutboxMessage, Tenant
 class AdminClient(BaseClient):
     """Review, suspend and reinstate tenants; read the audit trail and the outbox."""
 
-    def __init__(
-        self,
-        endpoint: str,
-        admin_token: str,
-        *,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        session: requests.Session | None = None,
-        clock: Clock | None = None,
-    ) -> None:
-        self._endpoint = check_endpoint(endpoint)
+    def __init__(self, endpoint: str, admin_token: str, **options: Unpack[ClientOptions]) -> None:
+        """`options`: `timeout`, `retry`, `session`, `clock` (see `ClientOptions`)."""
         token = check_secret(admin_token, "admin_token")
-        self._transport = Transport(self._endpoint, auth_headers=lambda: bearer(token), timeout=timeout,
-                                    retry=retry, session=session, clock=clock)
+        super().__init__(endpoint, path="", auth_headers=lambda: bearer(token), options=options)
 
     def list_tenants(self, *, status: TenantStatus | str | None = None,
                      limited_access: LimitedAccess | str | None = None) -> ItemPaged[Tenant]:

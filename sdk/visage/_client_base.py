@@ -1,12 +1,16 @@
-"""What every client shares: the endpoint check, the key credential, closing, `with` blocks."""
+"""What every client shares: the endpoint check, the options, the key credential, closing, `with` blocks."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Self
+from typing import Self, TypedDict
 from urllib.parse import urlsplit
 
-from visage._transport import Transport
+import requests
+
+from visage._retry import RetryPolicy
+from visage._transport import Clock, Timeout, Transport
 
 DEFAULT_API_VERSION = "v1.2"
 """The data plane's API version; Visage also serves v1.0, v1.1-preview.1 and v1.2-preview.1."""
@@ -46,16 +50,30 @@ class KeyCredential:
         return "KeyCredential(key=***)"
 
 
-class BaseClient:
-    """Closing and `with` support; the transport is made by each client."""
+class ClientOptions(TypedDict, total=False):
+    """The options every client takes, keyword-only, after its endpoint and credential."""
 
-    _transport: Transport
+    timeout: Timeout
+    """Seconds for each HTTP attempt: one number, or (connect, read). Default: 5 s to connect, 60 s to read."""
+    retry: RetryPolicy | None
+    """How to retry (`RetryPolicy(max_retries=0)` turns retries off). Default: `RetryPolicy()`."""
+    session: requests.Session | None
+    """A `requests.Session` to share; the client then leaves it open on `close()`."""
+    clock: Clock | None
+    """Time for retries and polling (tests pass a fake one to make them instant)."""
+
+
+class BaseClient:
+    """One transport to `{endpoint}{path}` with the client's credential; closing and `with` support."""
+
+    def __init__(self, endpoint: str, *, path: str, auth_headers: Callable[[], Mapping[str, str]],
+                 options: ClientOptions) -> None:
+        self._endpoint = check_endpoint(endpoint)
+        self._transport = Transport(f"{self._endpoint}{path}", auth_headers=auth_headers, **options)
 
     @property
     def endpoint(self) -> str:
         return self._endpoint
-
-    _endpoint: str
 
     def close(self) -> None:
         """Close the HTTP session (unless it was passed in)."""

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from typing import Unpack
 
 import requests
 
 from visage import _face_requests as build
-from visage._client_base import DEFAULT_API_VERSION, BaseClient, KeyCredential, check_endpoint
+from visage._client_base import DEFAULT_API_VERSION, BaseClient, ClientOptions, KeyCredential
 from visage._decode import decode, decode_list
 from visage._face_lists import FaceListOperations, LargeFaceListOperations
 from visage._images import ImageInput, read_image
 from visage._person_groups import LargePersonGroupOperations, PersonGroupOperations
 from visage._polling import DEFAULT_POLLING_INTERVAL
-from visage._retry import RetryPolicy
-from visage._transport import DEFAULT_TIMEOUT, Clock, HttpRequest, Timeout, Transport
+from visage._transport import HttpRequest
 from visage.capture import CaptureContext
-from visage.enums import DetectionModel, FaceAttributeType, FindSimilarMatchMode, RecognitionModel
+from visage.enums import FindSimilarMatchMode
 from visage.models import (
     FaceDetectionResult,
     FaceFindSimilarResult,
@@ -49,28 +49,14 @@ class FaceClient(BaseClient):
     failure (see `visage.exceptions`).
     """
 
-    def __init__(
-        self,
-        endpoint: str,
-        key: str | KeyCredential,
-        *,
-        api_version: str = DEFAULT_API_VERSION,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        session: requests.Session | None = None,
-        polling_interval: float = DEFAULT_POLLING_INTERVAL,
-        clock: Clock | None = None,
-    ) -> None:
-        self._endpoint = check_endpoint(endpoint)
+    def __init__(self, endpoint: str, key: str | KeyCredential, *, api_version: str = DEFAULT_API_VERSION,
+                 polling_interval: float = DEFAULT_POLLING_INTERVAL, **options: Unpack[ClientOptions]) -> None:
         if not api_version or "/" in api_version:
             raise ValueError(f"api_version is a path segment like {DEFAULT_API_VERSION!r}")
         self.api_version = api_version
         credential = key if isinstance(key, KeyCredential) else KeyCredential(key)
-        self._transport = Transport(
-            f"{self._endpoint}/face/{api_version}",
-            auth_headers=lambda: {KEY_HEADER: credential.key},
-            timeout=timeout, retry=retry, session=session, clock=clock,
-        )
+        super().__init__(endpoint, path=f"/face/{api_version}", auth_headers=lambda: {KEY_HEADER: credential.key},
+                         options=options)
         self.large_person_groups = LargePersonGroupOperations(self._transport, polling_interval=polling_interval)
         self.person_groups = PersonGroupOperations(self._transport, polling_interval=polling_interval)
         self.large_face_lists = LargeFaceListOperations(self._transport, polling_interval=polling_interval)
@@ -78,50 +64,20 @@ class FaceClient(BaseClient):
 
     # Detection
 
-    def detect(
-        self,
-        image: ImageInput,
-        *,
-        detection_model: DetectionModel | str | None = None,
-        recognition_model: RecognitionModel | str | None = None,
-        return_face_id: bool | None = None,
-        return_face_landmarks: bool | None = None,
-        return_face_attributes: Iterable[FaceAttributeType | str] | None = None,
-        return_recognition_model: bool | None = None,
-        face_id_time_to_live: int | None = None,
-        capture: CaptureContext | None = None,
-    ) -> list[FaceDetectionResult]:
+    def detect(self, image: ImageInput, **options: Unpack[build.DetectOptions]) -> list[FaceDetectionResult]:
         """Faces in an image (bytes, a binary file, or a path), largest first; [] when none.
 
-        Options left None take the server's defaults (detection_01, recognition_01, faceIds on).
+        Options (`DetectOptions`) left out take the server's defaults (detection_01, recognition_01,
+        faceIds on); `capture` says how the image was captured.
         """
-        params = build.detect_query(
-            detection_model=detection_model, recognition_model=recognition_model, return_face_id=return_face_id,
-            return_face_landmarks=return_face_landmarks, return_face_attributes=return_face_attributes,
-            return_recognition_model=return_recognition_model, face_id_time_to_live=face_id_time_to_live)
-        request = build.build_detect_request(read_image(image), params=params, capture=capture)
+        request = build.build_detect_request(read_image(image), options)
         return decode_list(FaceDetectionResult, self._transport.send(request))
 
-    def detect_from_url(
-        self,
-        url: str,
-        *,
-        detection_model: DetectionModel | str | None = None,
-        recognition_model: RecognitionModel | str | None = None,
-        return_face_id: bool | None = None,
-        return_face_landmarks: bool | None = None,
-        return_face_attributes: Iterable[FaceAttributeType | str] | None = None,
-        return_recognition_model: bool | None = None,
-        face_id_time_to_live: int | None = None,
-        capture: CaptureContext | None = None,
-    ) -> list[FaceDetectionResult]:
-        """Faces in an image the server downloads from `url` (Visage refuses private addresses
-        unless its operator allows them: `InvalidRequestError` with code InvalidURL)."""
-        params = build.detect_query(
-            detection_model=detection_model, recognition_model=recognition_model, return_face_id=return_face_id,
-            return_face_landmarks=return_face_landmarks, return_face_attributes=return_face_attributes,
-            return_recognition_model=return_recognition_model, face_id_time_to_live=face_id_time_to_live)
-        request = build.build_detect_from_url_request(url, params=params, capture=capture)
+    def detect_from_url(self, url: str, **options: Unpack[build.DetectOptions]) -> list[FaceDetectionResult]:
+        """Faces in an image the server downloads from `url`, with the options of `detect` (Visage
+        refuses private addresses unless its operator allows them: `InvalidRequestError` with code
+        InvalidURL)."""
+        request = build.build_detect_from_url_request(url, options)
         return decode_list(FaceDetectionResult, self._transport.send(request))
 
     # Verification

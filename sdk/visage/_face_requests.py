@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
+from typing import TypedDict
 from urllib.parse import quote
 
 from visage._transport import HttpRequest
@@ -43,35 +44,50 @@ def path_id(value: str, what: str) -> str:
     return quote(value, safe="")
 
 
-def detect_query(
-    *,
-    detection_model: DetectionModel | str | None,
-    recognition_model: RecognitionModel | str | None,
-    return_face_id: bool | None,
-    return_face_landmarks: bool | None,
-    return_face_attributes: Iterable[FaceAttributeType | str] | None,
-    return_recognition_model: bool | None,
-    face_id_time_to_live: int | None,
-) -> dict[str, str]:
+class DetectOptions(TypedDict, total=False):
+    """The options of `detect` and `detect_from_url`, all keyword-only; left out (or None), the
+    server's default applies."""
+
+    detection_model: DetectionModel | str | None
+    recognition_model: RecognitionModel | str | None
+    return_face_id: bool | None
+    return_face_landmarks: bool | None
+    return_face_attributes: Iterable[FaceAttributeType | str] | None
+    return_recognition_model: bool | None
+    face_id_time_to_live: int | None
+    """Seconds the faceId lives (60 to 86400; the server's default is 86400)."""
+    capture: CaptureContext | None
+    """How the image was captured: sent as the x-visage-capture-* headers."""
+
+
+DETECT_OPTIONS = frozenset(DetectOptions.__annotations__)
+
+
+def detect_query(options: DetectOptions) -> dict[str, str]:
+    """The query of a detect call. An option that `DetectOptions` does not name is a TypeError, as a
+    misspelt keyword argument is."""
+    if unknown := set(options) - DETECT_OPTIONS:
+        raise TypeError(f"detect got unexpected options: {', '.join(sorted(unknown))}")
+    attributes = options.get("return_face_attributes")
     return query(
-        detectionModel=detection_model,
-        recognitionModel=recognition_model,
-        returnFaceId=return_face_id,
-        returnFaceLandmarks=return_face_landmarks,
-        returnFaceAttributes=[str(a) for a in return_face_attributes] if return_face_attributes else None,
-        returnRecognitionModel=return_recognition_model,
-        faceIdTimeToLive=face_id_time_to_live,
+        detectionModel=options.get("detection_model"),
+        recognitionModel=options.get("recognition_model"),
+        returnFaceId=options.get("return_face_id"),
+        returnFaceLandmarks=options.get("return_face_landmarks"),
+        returnFaceAttributes=[str(a) for a in attributes] if attributes else None,
+        returnRecognitionModel=options.get("return_recognition_model"),
+        faceIdTimeToLive=options.get("face_id_time_to_live"),
     )
 
 
-def build_detect_request(image: bytes, *, params: dict[str, str], capture: CaptureContext | None) -> HttpRequest:
-    return HttpRequest("POST", "detect", params=params, content=image,
-                       headers={**OCTET_STREAM, **capture_headers(capture)})
+def build_detect_request(image: bytes, options: DetectOptions) -> HttpRequest:
+    return HttpRequest("POST", "detect", params=detect_query(options), content=image,
+                       headers={**OCTET_STREAM, **capture_headers(options.get("capture"))})
 
 
-def build_detect_from_url_request(url: str, *, params: dict[str, str],
-                                  capture: CaptureContext | None) -> HttpRequest:
-    return HttpRequest("POST", "detect", params=params, json={"url": url}, headers=capture_headers(capture))
+def build_detect_from_url_request(url: str, options: DetectOptions) -> HttpRequest:
+    return HttpRequest("POST", "detect", params=detect_query(options), json={"url": url},
+                       headers=capture_headers(options.get("capture")))
 
 
 def build_verify_face_to_face_request(face_id1: str, face_id2: str, *,

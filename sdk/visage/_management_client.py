@@ -1,21 +1,21 @@
-"""`ManagementClient`: signup, the tenant, deployments and their keys, audit, the policy dry run."""
+"""`ManagementClient`: signup, the tenant, deployments and their keys, the large person groups of a
+deployment, audit, the policy dry run. Method names are the management API's operationIds."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Unpack
 
-import requests
-
+from visage import _collection_requests as collections
 from visage import _management_requests as build
-from visage._client_base import BaseClient, check_endpoint, check_secret
+from visage._client_base import BaseClient, ClientOptions, check_secret
+from visage._collection_base import DEFAULT_PAGE_SIZE
 from visage._decode import decode, decode_list
-from visage._paging import ItemPaged, single_page
-from visage._retry import RetryPolicy
-from visage._transport import DEFAULT_TIMEOUT, Clock, Timeout, Transport
+from visage._paging import ItemPaged, single_page, start_top_pager
 from visage.capture import CaptureContext
-from visage.enums import CustomerType, KeyName, OperationClass, Sku
-from visage.models import AuditEntry, Deployment, PolicyDecision, SignupResult, Tenant
+from visage.enums import CustomerType, KeyName, OperationClass, RecognitionModel, Sku
+from visage.models import AuditEntry, Deployment, LargePersonGroup, PolicyDecision, SignupResult, Tenant
 
 
 def bearer(token: str | None) -> dict[str, str]:
@@ -29,22 +29,13 @@ class ManagementClient(BaseClient):
 
         signup = ManagementClient(endpoint).sign_up(organization=..., accept_terms=True, ...)
         management = ManagementClient(endpoint, signup.management_token)
+
+    `options`: `timeout`, `retry`, `session`, `clock` (see `ClientOptions`).
     """
 
-    def __init__(
-        self,
-        endpoint: str,
-        token: str | None = None,
-        *,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        session: requests.Session | None = None,
-        clock: Clock | None = None,
-    ) -> None:
-        self._endpoint = check_endpoint(endpoint)
+    def __init__(self, endpoint: str, token: str | None = None, **options: Unpack[ClientOptions]) -> None:
         self._token = check_secret(token, "token") if token is not None else None
-        self._transport = Transport(self._endpoint, auth_headers=lambda: bearer(self._token), timeout=timeout,
-                                    retry=retry, session=session, clock=clock)
+        super().__init__(endpoint, path="", auth_headers=lambda: bearer(self._token), options=options)
 
     def sign_up(self, *, organization: str, email: str, customer_type: CustomerType | str, country: str,
                 use_cases: Sequence[str], accept_terms: bool) -> SignupResult:
@@ -64,8 +55,11 @@ class ManagementClient(BaseClient):
         the address is already verified."""
         self._transport.send(build.build_resend_verification_request())
 
+    # Deployments
+
     def create_deployment(self, name: str, *, sku: Sku | str, region: str) -> Deployment:
-        """Create a deployment. Its `keys` are shown in this answer only."""
+        """Create a deployment. Its `keys` are shown in this answer only. POST: never retried once it
+        may have reached the server."""
         return decode(Deployment, self._transport.send(build.build_create_deployment_request(
             name, sku=sku, region=region)))
 
@@ -87,6 +81,53 @@ class ManagementClient(BaseClient):
     def regenerate_key(self, name: str, key_name: KeyName | str) -> Deployment:
         """Replace key1 or key2; the answer's `keys` holds the new one. The old key stops at once."""
         return decode(Deployment, self._transport.send(build.build_regenerate_key_request(name, key_name)))
+
+    # Large person groups of a deployment: provisioning with the management token, no data-plane key
+
+    def create_managed_large_person_group(self, deployment: str, large_person_group_id: str, name: str, *,
+                                          user_data: str | None = None,
+                                          recognition_model: RecognitionModel | str | None = None,
+                                          ) -> LargePersonGroup:
+        """Create a large person group in a deployment (the server's default model is recognition_01).
+        Raises `ConflictError` if it exists: check `earlier_attempt_uncertain` on the error when a
+        retry may have made it."""
+        request = collections.build_create_request(
+            build.managed_large_person_groups_path(deployment), large_person_group_id, name=name,
+            user_data=user_data, recognition_model=recognition_model)
+        return decode(LargePersonGroup, self._transport.send(request))
+
+    def get_managed_large_person_group(self, deployment: str, large_person_group_id: str) -> LargePersonGroup:
+        """The group, with its recognition model. Raises `NotFoundError` when the group or the
+        deployment does not exist (`code` says which)."""
+        request = collections.build_get_request(build.managed_large_person_groups_path(deployment),
+                                                large_person_group_id, return_recognition_model=None)
+        return decode(LargePersonGroup, self._transport.send(request))
+
+    def list_managed_large_person_groups(self, deployment: str, *,
+                                         page_size: int = DEFAULT_PAGE_SIZE) -> ItemPaged[LargePersonGroup]:
+        """The deployment's large person groups, by id, fetched `page_size` at a time as you iterate."""
+        groups = build.managed_large_person_groups_path(deployment)  # checks the name now, not at the first page
+
+        def fetch(start: str | None, top: int) -> list[LargePersonGroup]:
+            request = collections.build_list_request(groups, start=start, top=top, return_recognition_model=None)
+            return decode_list(LargePersonGroup, self._transport.send(request))
+
+        return start_top_pager(fetch, lambda group: group.large_person_group_id, page_size)
+
+    def update_managed_large_person_group(self, deployment: str, large_person_group_id: str, *,
+                                          name: str | None = None,
+                                          user_data: str | None = None) -> LargePersonGroup:
+        """Change the name and/or user data (`user_data=""` clears it; the model cannot change)."""
+        request = collections.build_update_request(build.managed_large_person_groups_path(deployment),
+                                                   large_person_group_id, name=name, user_data=user_data)
+        return decode(LargePersonGroup, self._transport.send(request))
+
+    def delete_managed_large_person_group(self, deployment: str, large_person_group_id: str) -> None:
+        """Delete the group with its persons and faces. Raises `NotFoundError` if there is none."""
+        self._transport.send(collections.build_delete_request(build.managed_large_person_groups_path(deployment),
+                                                              large_person_group_id))
+
+    # Audit and the terms of use
 
     def list_audit(self, *, limit: int | None = None) -> ItemPaged[AuditEntry]:
         """The tenant's own audit trail, newest first."""

@@ -58,6 +58,12 @@ def build_regenerate_key_request(name: str, key_name: KeyName | str) -> HttpRequ
     return HttpRequest("POST", f"{deployment_path(name)}/regenerateKey", json={"keyName": str(key_name)})
 
 
+def managed_large_person_groups_path(deployment: str) -> str:
+    """The large person groups of a deployment in the management API. The routes below it have the
+    data plane's collection shape, so `_collection_requests` builds their requests with this as the kind."""
+    return f"{deployment_path(deployment)}/largepersongroups"
+
+
 def build_list_audit_request(*, limit: int | None) -> HttpRequest:
     return HttpRequest("GET", "mgmt/v1/audit", params=query(limit=limit))
 

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response
 
 from server.api.bearer import require_admin
-from server.api.contract import Reply, Security, contract, json_body, query_args
-from server.domain.tenants import AccessReview, CustomerType, TenantNotFound, TenantStatus
+from server.api.contract import Reply, Security, contract, json_body, query_args, reply
+from server.domain.tenants import AccessReview, CustomerType, TenantStatus
 from server.extensions import get_redis
 from server.schemas.admin import ReasonSchema, ReviewSchema
 from server.schemas.tenants import (
     AdminAuditQuerySchema,
+    AdminTenantSchema,
     AuditEntrySchema,
     EmailSchema,
     TenantSchema,
     TenantsQuerySchema,
 )
-from server.services import operator
-from server.store.audit import AuditLog
-from server.store.outbox import Outbox
-from server.store.tenants import TenantRepository
+from server.schemas.trust_anchors import TrustAnchorCreateSchema, TrustAnchorSchema
+from server.services import audit, operator, trust_anchors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin/v1")
+
 
 @bp.before_request
 def _only_the_operator() -> None:
@@ -37,18 +37,17 @@ def list_tenants() -> Response:
     query = query_args()
     status = TenantStatus(query["status"]) if query["status"] else None
     access = AccessReview(query["limited_access"]) if query["limited_access"] else None
-    tenants = TenantRepository(get_redis()).list(status, access)
-    return jsonify([tenant.to_public() for tenant in tenants])
+    return reply(operator.list_tenants(get_redis(), status, access))
 
 
 @bp.get("/tenants/<tenant_id>")
-@contract(operation_id="adminGetTenant", summary="A tenant", tag="Operator", security=Security.ADMIN,
-          errors=(401, 404), replies=[Reply(200, "The tenant.", TenantSchema)])
+@contract(operation_id="adminGetTenant", summary="A tenant, with the tenants of its organization", tag="Operator",
+          security=Security.ADMIN, errors=(401, 404),
+          replies=[Reply(200, "The tenant, whether approving needs its type stated, and its linked tenants.",
+                         AdminTenantSchema)])
 def get_tenant(tenant_id: str) -> Response:
-    tenant = TenantRepository(get_redis()).get(tenant_id)
-    if tenant is None:
-        raise TenantNotFound()
-    return jsonify(tenant.to_public())
+    redis = get_redis()
+    return reply(operator.operator_view(redis, operator.get_tenant(redis, tenant_id)))
 
 
 @bp.post("/tenants/<tenant_id>/review")
@@ -59,9 +58,8 @@ def review_tenant(tenant_id: str) -> Response:
     """Approve or reject Limited Access, with a reason; optionally correct the customer type."""
     body = json_body()
     corrected = CustomerType(body["customer_type"]) if body["customer_type"] else None
-    tenant = operator.review_tenant(tenant_id, body["decision"], body["reason"].strip(), customer_type=corrected,
-                                    country=body["country"], redis=get_redis())
-    return jsonify(tenant.to_public())
+    return reply(operator.review_tenant(get_redis(), tenant_id, body["decision"], body["reason"].strip(),
+                                        customer_type=corrected, country=body["country"]))
 
 
 @bp.post("/tenants/<tenant_id>/suspend")
@@ -69,8 +67,7 @@ def review_tenant(tenant_id: str) -> Response:
           security=Security.ADMIN, body=ReasonSchema, errors=(400, 401, 404, 409),
           replies=[Reply(200, "The tenant after the decision.", TenantSchema)])
 def suspend_tenant(tenant_id: str) -> Response:
-    body = json_body()
-    return jsonify(operator.suspend(tenant_id, body["reason"].strip(), redis=get_redis()).to_public())
+    return reply(operator.suspend_tenant(get_redis(), tenant_id, json_body()["reason"].strip()))
 
 
 @bp.post("/tenants/<tenant_id>/reinstate")
@@ -78,26 +75,52 @@ def suspend_tenant(tenant_id: str) -> Response:
           tag="Operator", security=Security.ADMIN, body=ReasonSchema, errors=(400, 401, 404, 409),
           replies=[Reply(200, "The tenant after the decision.", TenantSchema)])
 def reinstate_tenant(tenant_id: str) -> Response:
-    body = json_body()
-    return jsonify(operator.reinstate(tenant_id, body["reason"].strip(), redis=get_redis()).to_public())
+    return reply(operator.reinstate_tenant(get_redis(), tenant_id, json_body()["reason"].strip()))
 
 
 @bp.get("/audit")
 @contract(operation_id="adminListAudit", summary="Recognition decisions of every tenant, newest first",
           tag="Operator", security=Security.ADMIN, query=AdminAuditQuerySchema, errors=(400, 401),
           replies=[Reply(200, "Audit entries.", AuditEntrySchema, many=True)])
-def audit() -> Response:
+def admin_list_audit() -> Response:
     """Recognition decisions, newest first; `?tenant_id=` narrows to one tenant."""
     query = query_args()
-    log, limit, tenant_id = AuditLog(get_redis()), query["limit"], query["tenant_id"]
-    return jsonify(log.newest_of_tenant(tenant_id, limit) if tenant_id else log.newest(limit))
+    return reply(audit.list_audit(get_redis(), limit=query["limit"], tenant_id=query["tenant_id"]))
 
 
 @bp.get("/outbox")
 @contract(operation_id="adminListOutbox", summary="The emails Visage would have sent, newest first",
           tag="Operator", security=Security.ADMIN, errors=(401,),
           replies=[Reply(200, "Emails.", EmailSchema, many=True)])
-def outbox() -> Response:
+def admin_list_outbox() -> Response:
     """The emails Visage would have sent, newest first."""
-    return jsonify([email.to_public() for email in Outbox(get_redis()).newest()])
+    return reply(operator.list_outbox(get_redis()))
 
+
+@bp.post("/trust-anchors")
+@contract(operation_id="adminAddTrustAnchor", summary="List a capture-device certificate authority",
+          tag="Operator", security=Security.ADMIN, body=TrustAnchorCreateSchema, errors=(400, 401, 409),
+          description="Images signed (C2PA) under a listed CA are trusted: their capture time is the manifest's "
+                      "c2pa.created time and their camera the anchor's device class. Tenants cannot add anchors.",
+          replies=[Reply(201, "The anchor.", TrustAnchorSchema)])
+def admin_add_trust_anchor() -> Response:
+    body = json_body()
+    return reply(trust_anchors.add_trust_anchor(get_redis(), name=body["name"], certificate=body["certificate"],
+                                                device_class=body["device_class"]), 201)
+
+
+@bp.get("/trust-anchors")
+@contract(operation_id="adminListTrustAnchors", summary="The trust list", tag="Operator", security=Security.ADMIN,
+          errors=(401,), replies=[Reply(200, "Anchors, oldest first.", TrustAnchorSchema, many=True)])
+def admin_list_trust_anchors() -> Response:
+    return reply(trust_anchors.list_trust_anchors(get_redis()))
+
+
+@bp.delete("/trust-anchors/<anchor_id>")
+@contract(operation_id="adminDeleteTrustAnchor", summary="Remove a CA from the trust list", tag="Operator",
+          security=Security.ADMIN, errors=(401, 404), path_names={"anchor_id": "id"},
+          description="Faces trusted under it count as untrusted from now on (a leaked key, say).",
+          replies=[Reply(204, "Removed.", media_type="")])
+def admin_delete_trust_anchor(anchor_id: str) -> Response:
+    trust_anchors.delete_trust_anchor(get_redis(), anchor_id)
+    return reply(status=204)

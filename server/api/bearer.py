@@ -9,7 +9,7 @@ from flask import current_app, request
 from server.domain.tenants import Tenant, TenantStatus, TenantSuspended
 from server.errors import Unauthenticated
 from server.extensions import get_redis
-from server.store.tenants import TenantRepository
+from server.services import tenants
 
 
 def bearer_token() -> str | None:
@@ -24,7 +24,7 @@ def require_tenant() -> Tenant:
     if token is None:
         raise Unauthenticated("Missing management token: send 'Authorization: Bearer <management_token>'.",
                               code="Unauthorized")
-    tenant = TenantRepository(get_redis()).by_management_token(token)
+    tenant = tenants.authenticate_management_token(get_redis(), token)
     if tenant is None:
         raise Unauthenticated("The management token is not valid.", code="Unauthorized")
     return tenant

@@ -10,7 +10,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from server import defaults
 from server.errors import BadArgument, InvalidImageSize, InvalidURL, Kind, VisageError
-from server.vision.fetch import fetch_image
+from server.services import images
 
 IMAGE_MEDIA_TYPES = ("application/octet-stream",)
 
@@ -38,7 +38,7 @@ def image_bytes() -> bytes:
         url = json_object().get("url")
         if not isinstance(url, str) or not url.strip():
             raise InvalidURL("Invalid image URL.")
-        return fetch_image(url.strip(), allowlist=current_app.config["URL_ALLOWLIST"])
+        return images.fetch(url.strip(), allowlist=current_app.config["URL_ALLOWLIST"])
     if media_type in IMAGE_MEDIA_TYPES or media_type.startswith("image/"):
         if request.content_length is not None and request.content_length > defaults.MAX_IMAGE_BYTES:
             raise InvalidImageSize("Image size is too big.")

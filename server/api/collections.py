@@ -1,291 +1,224 @@
-"""Collection routes of the data plane, for all four kinds from one table.
+"""Collection routes of the data plane: PersonGroup, LargePersonGroup, FaceList, LargeFaceList.
 
-PersonGroup and LargePersonGroup hold persons with persisted faces; FaceList and LargeFaceList
-hold persisted faces; the large kinds and person groups train. Each route is registered per kind
-with Azure's paths and operation names, declares its contract, and goes through the same
-operation gate as every data-plane route.
+The four kinds share their views (each takes the kind first); `OPERATIONS` below registers each
+route once, under Azure's operation name, so `grep createLargePersonGroup` lands on its row, which
+names its view. A view's `@shape` says what it reads and answers; the kind fills in the nouns.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, current_app, g, jsonify, url_for
+from flask import Response, g, url_for
+from marshmallow import Schema
 
 from server.api import bodies
-from server.api.contract import DATA_PLANE_ERRORS, BodyKind, Reply, Security, contract, json_body, query_args
-from server.api.dataplane import bp, current_caller, operation
+from server.api.contract import (
+    DATA_PLANE_ERRORS,
+    NO_BODY,
+    BodyKind,
+    Reply,
+    Security,
+    contract,
+    declare,
+    json_body,
+    query_args,
+    reply,
+)
+from server.api.dataplane import admit, bp, current_caller, operation
 from server.api.urls import base_url
 from server.domain import detection as detection_rules
 from server.domain.collections import RULES, CollectionKind, KindRules
 from server.domain.operations import OperationClass
 from server.domain.training import RETRY_AFTER_SECONDS
-from server.extensions import get_queue, get_redis
+from server.extensions import get_redis
 from server.schemas import collections as schemas
 from server.schemas.faces import ImageUrlSchema
-from server.services import collections as service
-from server.services import training
-from server.store.collections import CollectionRecord, FaceRecordInCollection, PersonRecord
+from server.services import collections, provenance, training
 
 READ, WRITE, TRAIN = OperationClass.COLLECTION_READ, OperationClass.ENROLLMENT, OperationClass.TRAINING
 ADD_FACE = OperationClass.FACE_ENROLLMENT
 """Adding a face image to a collection: the terms of use look at how that image was captured."""
-NO_BODY = Reply(200, "Done; the answer has no body.", media_type="")
 RETRY_AFTER = "Retry-After"
+MODEL_FIELD = "recognitionModel"
+"""Shown only when the call asks for it with returnRecognitionModel=true."""
 
-Route = Callable[..., None]
-
-
-def _scope(rules: KindRules) -> service.Scope:
-    caller = current_caller()
-    return service.Scope(get_redis(), caller.deployment.deployment_id, caller.deployment.sku, rules)
+View = Callable[..., Response]
 
 
-def _empty(status: int = 200) -> Response:
-    """Azure answers creates, updates, deletes and train with no body at all."""
-    response = current_app.response_class(status=status)
-    del response.headers["Content-Type"]
-    return response
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    """What a shared view reads and answers; `{noun}` in the summary becomes the kind's noun."""
+
+    operation_class: OperationClass
+    summary: str
+    replies: Callable[[KindRules], list[Reply]] = lambda rules: [NO_BODY]
+    errors: tuple[int, ...] = (404,)
+    body: type[Schema] | None = None
+    body_kind: BodyKind = BodyKind.JSON
+    query: Callable[[KindRules], type[Schema] | None] = lambda rules: None
 
 
-def collection_view(rules: KindRules, record: CollectionRecord, *, with_model: bool) -> dict[str, Any]:
-    view: dict[str, Any] = {rules.id_field: record.collection_id, "name": record.name}
-    if record.user_data is not None:
-        view["userData"] = record.user_data
-    if with_model:
-        view["recognitionModel"] = record.recognition_model
-    return view
+def shape(declared: Shape) -> Callable[[View], View]:
+    def attach(view: View) -> View:
+        view.shape = declared  # type: ignore[attr-defined]
+        return view
+
+    return attach
 
 
-def person_view(person: PersonRecord) -> dict[str, Any]:
-    view: dict[str, Any] = {"personId": person.person_id, "name": person.name}
-    if person.user_data is not None:
-        view["userData"] = person.user_data
-    view["persistedFaceIds"] = list(person.face_ids)
-    return view
+def _item(rules: KindRules) -> list[Reply]:
+    return [Reply(200, f"The {rules.noun.lower()}.", schemas.COLLECTION_SCHEMAS[rules.kind])]
 
 
-def face_view(face: FaceRecordInCollection) -> dict[str, Any]:
-    view: dict[str, Any] = {"persistedFaceId": face.face_id}
-    if face.user_data is not None:
-        view["userData"] = face.user_data
-    return view
+def _items(rules: KindRules) -> list[Reply]:
+    return [Reply(200, f"The deployment's {rules.noun.lower()}s, in id order.", schemas.COLLECTION_SCHEMAS[rules.kind],
+                  many=True)]
 
 
-def _operation_id(rules: KindRules, name: str) -> str:
-    """Azure's operation names: createLargePersonGroup, addLargePersonGroupPersonFace, ..."""
-    noun = rules.code
-    words = {
-        "create": f"create{noun}", "get": f"get{noun}", "update": f"update{noun}", "delete": f"delete{noun}",
-        "list": f"get{noun}s", "train": f"train{noun}", "get_training": f"get{noun}TrainingStatus",
-        "create_person": f"create{noun}Person", "list_persons": f"get{noun}Persons",
-        "get_person": f"get{noun}Person", "update_person": f"update{noun}Person",
-        "delete_person": f"delete{noun}Person",
-    }
-    face_owner = f"{noun}Person" if rules.has_persons else noun
-    for face_operation, verb in (("add_face", "add"), ("get_face", "get"), ("update_face", "update"),
-                                 ("delete_face", "delete")):
-        words[face_operation] = f"{verb}{face_owner}Face"
-    words["list_faces"] = f"get{face_owner}Faces"
-    return words[name]
+def _model_hidden(query: dict[str, Any]) -> tuple[str, ...]:
+    return () if query["returnRecognitionModel"] else (MODEL_FIELD,)
 
 
-def _path_names(rules: KindRules) -> dict[str, str]:
-    return {"collection_id": rules.id_field, "person_id": "personId", "face_id": "persistedFaceId"}
+# collections --------------------------------------------------------------------------------
 
-
-def _add_face(rules: KindRules, collection_id: str, person_id: str | None) -> Response:
-    query = query_args()
-    face_id = service.add_face(
-        _scope(rules), collection_id, person_id, bodies.image_bytes(),
-        target_face=query["targetFace"],
-        detection_model=detection_rules.parse_detection_model(query["detectionModel"]),
-        user_data=query["userData"],
-    )
-    return jsonify({"persistedFaceId": face_id})
-
-
-def _register(rules: KindRules) -> None:
-    kind = rules.kind.value
-    base = f"/{kind}/<collection_id>"
-
-    def route(path: str, method: str, name: str, operation_class: OperationClass,
-              view: Callable[..., Response], **declared: Any) -> None:
-        noun = rules.noun.lower()
-        summary = f"{name.replace('_', ' ').capitalize()} ({noun})"
-        view.__name__, view.__doc__ = f"{kind}_{name}", f"{summary}."
-        errors = declared.pop("errors", (404,))
-        documented = contract(
-            operation_id=_operation_id(rules, name), summary=summary, tag=rules.code, security=Security.KEY,
-            replies=declared.pop("replies", [NO_BODY]), errors=(*DATA_PLANE_ERRORS, *errors),
-            path_names=_path_names(rules), **declared,
-        )(view)
-        bp.add_url_rule(path, endpoint=f"{kind}_{name}", view_func=operation(operation_class)(documented),
-                        methods=[method])
-
-    item = schemas.COLLECTION_SCHEMAS[rules.kind]
-
-    def create(collection_id: str) -> Response:
-        body = json_body()
-        service.create_collection(_scope(rules), collection_id, body["name"], body["userData"],
+@shape(Shape(WRITE, "Create a {noun}", errors=(409,), body=schemas.CollectionCreateSchema))
+def create_collection(kind: CollectionKind, collection_id: str) -> Response:
+    body = json_body()
+    collections.create_collection(get_redis(), current_caller(), kind, collection_id, body["name"], body["userData"],
                                   detection_rules.parse_recognition_model(body["recognitionModel"]))
-        return _empty()
-
-    def get(collection_id: str) -> Response:
-        record = service.get_collection(_scope(rules), collection_id)
-        view = collection_view(rules, record, with_model=query_args()["returnRecognitionModel"])
-        if rules.kind is CollectionKind.FACE_LIST:
-            view["persistedFaces"] = [face_view(face) for face in service.list_faces(
-                _scope(rules), collection_id, None, None)]
-        return jsonify(view)
-
-    def update(collection_id: str) -> Response:
-        body = json_body()
-        service.update_collection(_scope(rules), collection_id, body["name"], body["userData"])
-        return _empty()
-
-    def delete(collection_id: str) -> Response:
-        service.delete_collection(_scope(rules), collection_id)
-        return _empty()
-
-    def list_all() -> Response:
-        query = query_args()
-        start, top = (query["start"], query["top"]) if rules.paged else (None, None)
-        records = service.list_collections(_scope(rules), start, top)
-        return jsonify([collection_view(rules, r, with_model=query["returnRecognitionModel"]) for r in records])
-
-    route(base, "PUT", "create", WRITE, create, body=schemas.CollectionCreateSchema, errors=(409,))
-    route(base, "GET", "get", READ, get, query=schemas.ReturnRecognitionModelQuerySchema,
-          replies=[Reply(200, f"The {rules.noun.lower()}.", item)])
-    route(base, "PATCH", "update", WRITE, update, body=schemas.NameAndUserDataSchema)
-    route(base, "DELETE", "delete", WRITE, delete)
-    route(f"/{kind}", "GET", "list", READ, list_all, errors=(),
-          query=schemas.CollectionPageQuerySchema if rules.paged else schemas.ReturnRecognitionModelQuerySchema,
-          replies=[Reply(200, f"The deployment's {rules.noun.lower()}s, in id order.", item, many=True)])
-
-    if rules.has_persons:
-        _register_persons(rules, base, route)
-    else:
-        _register_list_faces(rules, base, route)
-    if rules.trainable:
-        _register_training(rules, base, route)
+    return reply()
 
 
-def _register_persons(rules: KindRules, base: str, route: Route) -> None:
-    persons = f"{base}/persons"
-    person = f"{persons}/<person_id>"
-    face = f"{person}/persistedfaces/<face_id>"
-
-    def create_person(collection_id: str) -> Response:
-        body = json_body()
-        return jsonify({"personId": service.create_person(_scope(rules), collection_id, body["name"],
-                                                          body["userData"])})
-
-    def list_persons(collection_id: str) -> Response:
-        query = query_args()
-        found = service.list_persons(_scope(rules), collection_id, query["start"], query["top"])
-        return jsonify([person_view(p) for p in found])
-
-    def get_person(collection_id: str, person_id: str) -> Response:
-        return jsonify(person_view(service.get_person(_scope(rules), collection_id, person_id)))
-
-    def update_person(collection_id: str, person_id: str) -> Response:
-        body = json_body()
-        service.update_person(_scope(rules), collection_id, person_id, body["name"], body["userData"])
-        return _empty()
-
-    def delete_person(collection_id: str, person_id: str) -> Response:
-        service.delete_person(_scope(rules), collection_id, person_id)
-        return _empty()
-
-    def add_face(collection_id: str, person_id: str) -> Response:
-        return _add_face(rules, collection_id, person_id)
-
-    def get_face(collection_id: str, person_id: str, face_id: str) -> Response:
-        return jsonify(face_view(service.get_face(_scope(rules), collection_id, person_id, face_id)))
-
-    def update_face(collection_id: str, person_id: str, face_id: str) -> Response:
-        service.update_face(_scope(rules), collection_id, person_id, face_id, json_body()["userData"])
-        return _empty()
-
-    def delete_face(collection_id: str, person_id: str, face_id: str) -> Response:
-        service.delete_face(_scope(rules), collection_id, person_id, face_id)
-        return _empty()
-
-    route(persons, "POST", "create_person", WRITE, create_person, body=schemas.PersonCreateSchema,
-          replies=[Reply(200, "The new person's id.", schemas.CreatePersonResultSchema)])
-    route(persons, "GET", "list_persons", READ, list_persons, query=schemas.PageQuerySchema,
-          replies=[Reply(200, "Persons in id order.", schemas.PersonSchema, many=True)])
-    route(person, "GET", "get_person", READ, get_person, replies=[Reply(200, "The person.", schemas.PersonSchema)])
-    route(person, "PATCH", "update_person", WRITE, update_person, body=schemas.NameAndUserDataSchema)
-    route(person, "DELETE", "delete_person", WRITE, delete_person)
-    route(f"{person}/persistedfaces", "POST", "add_face", ADD_FACE, add_face, query=schemas.AddFaceQuerySchema,
-          body=ImageUrlSchema, body_kind=BodyKind.IMAGE, errors=(404, 415),
-          replies=[Reply(200, "The persisted face's id.", schemas.AddFaceResultSchema)])
-    route(face, "GET", "get_face", READ, get_face, replies=[Reply(200, "The face.", schemas.PersistedFaceSchema)])
-    route(face, "PATCH", "update_face", WRITE, update_face, body=schemas.FaceUserDataSchema)
-    route(face, "DELETE", "delete_face", WRITE, delete_face)
+@shape(Shape(READ, "Get a {noun}", replies=_item, query=lambda rules: schemas.ReturnRecognitionModelQuerySchema))
+def get_collection(kind: CollectionKind, collection_id: str) -> Response:
+    record = collections.get_collection(get_redis(), current_caller(), kind, collection_id)
+    return reply(record, exclude=_model_hidden(query_args()))
 
 
-def _register_list_faces(rules: KindRules, base: str, route: Route) -> None:
-    faces = f"{base}/persistedfaces"
-    face = f"{faces}/<face_id>"
-
-    def add_face(collection_id: str) -> Response:
-        return _add_face(rules, collection_id, None)
-
-    def delete_face(collection_id: str, face_id: str) -> Response:
-        service.delete_face(_scope(rules), collection_id, None, face_id)
-        return _empty()
-
-    route(faces, "POST", "add_face", ADD_FACE, add_face, query=schemas.AddFaceQuerySchema, body=ImageUrlSchema,
-          body_kind=BodyKind.IMAGE, errors=(404, 415),
-          replies=[Reply(200, "The persisted face's id.", schemas.AddFaceResultSchema)])
-    route(face, "DELETE", "delete_face", WRITE, delete_face)
-    if not rules.paged:
-        return  # a FaceList has no face listing, get or update of its own: GET the list instead
-
-    def list_faces(collection_id: str) -> Response:
-        query = query_args()
-        found = service.list_faces(_scope(rules), collection_id, query["start"], query["top"])
-        return jsonify([face_view(f) for f in found])
-
-    def get_face(collection_id: str, face_id: str) -> Response:
-        return jsonify(face_view(service.get_face(_scope(rules), collection_id, None, face_id)))
-
-    def update_face(collection_id: str, face_id: str) -> Response:
-        service.update_face(_scope(rules), collection_id, None, face_id, json_body()["userData"])
-        return _empty()
-
-    route(faces, "GET", "list_faces", READ, list_faces, query=schemas.PageQuerySchema,
-          replies=[Reply(200, "Persisted faces in id order.", schemas.PersistedFaceSchema, many=True)])
-    route(face, "GET", "get_face", READ, get_face, replies=[Reply(200, "The face.", schemas.PersistedFaceSchema)])
-    route(face, "PATCH", "update_face", WRITE, update_face, body=schemas.FaceUserDataSchema)
+@shape(Shape(WRITE, "Rename a {noun} or change its userData", body=schemas.NameAndUserDataSchema))
+def update_collection(kind: CollectionKind, collection_id: str) -> Response:
+    body = json_body()
+    collections.update_collection(get_redis(), current_caller(), kind, collection_id, body["name"], body["userData"])
+    return reply()
 
 
-def _register_training(rules: KindRules, base: str, route: Route) -> None:
-    def train(collection_id: str) -> Response:
-        operation_id = training.train(_scope(rules), collection_id, get_queue("training"),
-                                      tenant_id=current_caller().tenant.tenant_id)
-        response = _empty(202)
-        response.headers["operation-Location"] = base_url() + url_for(
-            "dataplane.get_operation", api_version=g.api_version, operation_id=operation_id)
-        response.headers[RETRY_AFTER] = str(RETRY_AFTER_SECONDS)
-        return response
+@shape(Shape(WRITE, "Delete a {noun}"))
+def delete_collection(kind: CollectionKind, collection_id: str) -> Response:
+    collections.delete_collection(get_redis(), current_caller(), kind, collection_id)
+    return reply()
 
-    def get_training(collection_id: str) -> Response:
-        run = training.training_status(_scope(rules), collection_id)
-        response = jsonify(run.training_result(g.api_version))
-        if run.in_progress:
-            response.headers[RETRY_AFTER] = str(RETRY_AFTER_SECONDS)
-        return response
 
-    route(f"{base}/train", "POST", "train", TRAIN, train, errors=(404, 409),
-          replies=[Reply(202, "Training is queued; poll operation-Location.", media_type="",
-                         headers=("operation-Location", RETRY_AFTER))])
-    route(f"{base}/training", "GET", "get_training", READ, get_training,
-          replies=[Reply(200, "The latest training run.", schemas.TrainingResultSchema, headers=(RETRY_AFTER,))])
+@shape(Shape(READ, "List the {noun}s", replies=_items, errors=(), query=lambda rules: (
+    schemas.CollectionPageQuerySchema if rules.paged else schemas.ReturnRecognitionModelQuerySchema)))
+def list_collections(kind: CollectionKind) -> Response:
+    query = query_args()
+    start, top = (query["start"], query["top"]) if RULES[kind].paged else (None, None)
+    records = collections.list_collections(get_redis(), current_caller(), kind, start, top)
+    return reply(records, exclude=_model_hidden(query))
+
+
+# persons ------------------------------------------------------------------------------------
+
+@shape(Shape(WRITE, "Create a person in a {noun}", body=schemas.PersonCreateSchema,
+             replies=lambda rules: [Reply(200, "The new person's id.", schemas.CreatePersonResultSchema)]))
+def create_person(kind: CollectionKind, collection_id: str) -> Response:
+    body = json_body()
+    return reply(collections.create_person(get_redis(), current_caller(), kind, collection_id, body["name"],
+                                           body["userData"]))
+
+
+@shape(Shape(READ, "List the persons of a {noun}", query=lambda rules: schemas.PageQuerySchema,
+             replies=lambda rules: [Reply(200, "Persons in id order.", schemas.PersonSchema, many=True)]))
+def list_persons(kind: CollectionKind, collection_id: str) -> Response:
+    query = query_args()
+    return reply(collections.list_persons(get_redis(), current_caller(), kind, collection_id, query["start"],
+                                          query["top"]))
+
+
+@shape(Shape(READ, "Get a person of a {noun}",
+             replies=lambda rules: [Reply(200, "The person.", schemas.PersonSchema)]))
+def get_person(kind: CollectionKind, collection_id: str, person_id: str) -> Response:
+    return reply(collections.get_person(get_redis(), current_caller(), kind, collection_id, person_id))
+
+
+@shape(Shape(WRITE, "Rename a person of a {noun} or change its userData", body=schemas.NameAndUserDataSchema))
+def update_person(kind: CollectionKind, collection_id: str, person_id: str) -> Response:
+    body = json_body()
+    collections.update_person(get_redis(), current_caller(), kind, collection_id, person_id, body["name"],
+                              body["userData"])
+    return reply()
+
+
+@shape(Shape(WRITE, "Delete a person of a {noun}, with its faces"))
+def delete_person(kind: CollectionKind, collection_id: str, person_id: str) -> Response:
+    collections.delete_person(get_redis(), current_caller(), kind, collection_id, person_id)
+    return reply()
+
+
+# persisted faces ----------------------------------------------------------------------------
+
+@shape(Shape(ADD_FACE, "Add a face to a {noun}", body=ImageUrlSchema, body_kind=BodyKind.IMAGE, errors=(404, 415),
+             query=lambda rules: schemas.AddFaceQuerySchema,
+             replies=lambda rules: [Reply(200, "The persisted face's id.", schemas.AddFaceResultSchema)]))
+def add_face(kind: CollectionKind, collection_id: str, person_id: str | None = None) -> Response:
+    query = query_args()
+    redis = get_redis()
+    image = provenance.examine_image(redis, current_caller(), bodies.image_bytes())
+    return reply(collections.add_face(
+        redis, admit(image=image), kind, collection_id, person_id, image, target_face=query["targetFace"],
+        detection_model=detection_rules.parse_detection_model(query["detectionModel"]), user_data=query["userData"],
+    ))
+
+
+@shape(Shape(READ, "List the faces of a {noun}", query=lambda rules: schemas.PageQuerySchema,
+             replies=lambda rules: [Reply(200, "Persisted faces in id order.", schemas.PersistedFaceSchema,
+                                          many=True)]))
+def list_faces(kind: CollectionKind, collection_id: str) -> Response:
+    query = query_args()
+    return reply(collections.list_faces(get_redis(), current_caller(), kind, collection_id, query["start"],
+                                        query["top"]))
+
+
+@shape(Shape(READ, "Get a face of a {noun}",
+             replies=lambda rules: [Reply(200, "The face.", schemas.PersistedFaceSchema)]))
+def get_face(kind: CollectionKind, collection_id: str, face_id: str, person_id: str | None = None) -> Response:
+    return reply(collections.get_face(get_redis(), current_caller(), kind, collection_id, person_id, face_id))
+
+
+@shape(Shape(WRITE, "Change the userData of a face of a {noun}", body=schemas.FaceUserDataSchema))
+def update_face(kind: CollectionKind, collection_id: str, face_id: str, person_id: str | None = None) -> Response:
+    collections.update_face(get_redis(), current_caller(), kind, collection_id, person_id, face_id,
+                            json_body()["userData"])
+    return reply()
+
+
+@shape(Shape(WRITE, "Delete a face of a {noun}"))
+def delete_face(kind: CollectionKind, collection_id: str, face_id: str, person_id: str | None = None) -> Response:
+    collections.delete_face(get_redis(), current_caller(), kind, collection_id, person_id, face_id)
+    return reply()
+
+
+# training -----------------------------------------------------------------------------------
+
+@shape(Shape(TRAIN, "Train a {noun}", errors=(404, 409), replies=lambda rules: [
+    Reply(202, "Training is queued; poll operation-Location.", media_type="",
+          headers=("operation-Location", RETRY_AFTER))]))
+def train(kind: CollectionKind, collection_id: str) -> Response:
+    run = training.train(get_redis(), current_caller(), kind, collection_id)
+    location = base_url() + url_for("dataplane.get_operation", api_version=g.api_version,
+                                    operation_id=run.operation_id)
+    return reply(status=202, headers={"operation-Location": location, RETRY_AFTER: str(RETRY_AFTER_SECONDS)})
+
+
+@shape(Shape(READ, "The latest training of a {noun}", replies=lambda rules: [
+    Reply(200, "The latest training run.", schemas.TrainingResultSchema, headers=(RETRY_AFTER,))]))
+def get_training(kind: CollectionKind, collection_id: str) -> Response:
+    run = training.training_status(get_redis(), current_caller(), kind, collection_id)
+    return reply(run.training_result(g.api_version),
+                 headers={RETRY_AFTER: str(RETRY_AFTER_SECONDS)} if run.in_progress else None)
 
 
 @bp.get("/operations/<operation_id>")
@@ -295,12 +228,103 @@ def _register_training(rules: KindRules, base: str, route: Route) -> None:
           replies=[Reply(200, "The operation.", schemas.OperationResultSchema, headers=(RETRY_AFTER,))])
 def get_operation(operation_id: str) -> Response:
     """A long-running operation (training) of the caller's deployment."""
-    run = training.operation_status(get_redis(), current_caller().deployment.deployment_id, operation_id)
-    response = jsonify(run.operation_result())
-    if run.in_progress:
-        response.headers[RETRY_AFTER] = str(RETRY_AFTER_SECONDS)
-    return response
+    run = training.operation_status(get_redis(), current_caller(), operation_id)
+    return reply(run, headers={RETRY_AFTER: str(RETRY_AFTER_SECONDS)} if run.in_progress else None)
 
 
-for _rules in RULES.values():
-    _register(_rules)
+# the routes ---------------------------------------------------------------------------------
+
+PG, LPG = CollectionKind.PERSON_GROUP, CollectionKind.LARGE_PERSON_GROUP
+FL, LFL = CollectionKind.FACE_LIST, CollectionKind.LARGE_FACE_LIST
+
+OPERATIONS: tuple[tuple[str, str, str, CollectionKind, View], ...] = (
+    ("createPersonGroup", "PUT", "/persongroups/<collection_id>", PG, create_collection),
+    ("getPersonGroup", "GET", "/persongroups/<collection_id>", PG, get_collection),
+    ("updatePersonGroup", "PATCH", "/persongroups/<collection_id>", PG, update_collection),
+    ("deletePersonGroup", "DELETE", "/persongroups/<collection_id>", PG, delete_collection),
+    ("getPersonGroups", "GET", "/persongroups", PG, list_collections),
+    ("trainPersonGroup", "POST", "/persongroups/<collection_id>/train", PG, train),
+    ("getPersonGroupTrainingStatus", "GET", "/persongroups/<collection_id>/training", PG, get_training),
+    ("createPersonGroupPerson", "POST", "/persongroups/<collection_id>/persons", PG, create_person),
+    ("getPersonGroupPersons", "GET", "/persongroups/<collection_id>/persons", PG, list_persons),
+    ("getPersonGroupPerson", "GET", "/persongroups/<collection_id>/persons/<person_id>", PG, get_person),
+    ("updatePersonGroupPerson", "PATCH", "/persongroups/<collection_id>/persons/<person_id>", PG, update_person),
+    ("deletePersonGroupPerson", "DELETE", "/persongroups/<collection_id>/persons/<person_id>", PG, delete_person),
+    ("addPersonGroupPersonFace", "POST", "/persongroups/<collection_id>/persons/<person_id>/persistedfaces", PG,
+     add_face),
+    ("getPersonGroupPersonFace", "GET",
+     "/persongroups/<collection_id>/persons/<person_id>/persistedfaces/<face_id>", PG, get_face),
+    ("updatePersonGroupPersonFace", "PATCH",
+     "/persongroups/<collection_id>/persons/<person_id>/persistedfaces/<face_id>", PG, update_face),
+    ("deletePersonGroupPersonFace", "DELETE",
+     "/persongroups/<collection_id>/persons/<person_id>/persistedfaces/<face_id>", PG, delete_face),
+
+    ("createLargePersonGroup", "PUT", "/largepersongroups/<collection_id>", LPG, create_collection),
+    ("getLargePersonGroup", "GET", "/largepersongroups/<collection_id>", LPG, get_collection),
+    ("updateLargePersonGroup", "PATCH", "/largepersongroups/<collection_id>", LPG, update_collection),
+    ("deleteLargePersonGroup", "DELETE", "/largepersongroups/<collection_id>", LPG, delete_collection),
+    ("getLargePersonGroups", "GET", "/largepersongroups", LPG, list_collections),
+    ("trainLargePersonGroup", "POST", "/largepersongroups/<collection_id>/train", LPG, train),
+    ("getLargePersonGroupTrainingStatus", "GET", "/largepersongroups/<collection_id>/training", LPG, get_training),
+    ("createLargePersonGroupPerson", "POST", "/largepersongroups/<collection_id>/persons", LPG, create_person),
+    ("getLargePersonGroupPersons", "GET", "/largepersongroups/<collection_id>/persons", LPG, list_persons),
+    ("getLargePersonGroupPerson", "GET", "/largepersongroups/<collection_id>/persons/<person_id>", LPG, get_person),
+    ("updateLargePersonGroupPerson", "PATCH", "/largepersongroups/<collection_id>/persons/<person_id>", LPG,
+     update_person),
+    ("deleteLargePersonGroupPerson", "DELETE", "/largepersongroups/<collection_id>/persons/<person_id>", LPG,
+     delete_person),
+    ("addLargePersonGroupPersonFace", "POST", "/largepersongroups/<collection_id>/persons/<person_id>/persistedfaces",
+     LPG, add_face),
+    ("getLargePersonGroupPersonFace", "GET",
+     "/largepersongroups/<collection_id>/persons/<person_id>/persistedfaces/<face_id>", LPG, get_face),
+    ("updateLargePersonGroupPersonFace", "PATCH",
+     "/largepersongroups/<collection_id>/persons/<person_id>/persistedfaces/<face_id>", LPG, update_face),
+    ("deleteLargePersonGroupPersonFace", "DELETE",
+     "/largepersongroups/<collection_id>/persons/<person_id>/persistedfaces/<face_id>", LPG, delete_face),
+
+    ("createFaceList", "PUT", "/facelists/<collection_id>", FL, create_collection),
+    ("getFaceList", "GET", "/facelists/<collection_id>", FL, get_collection),
+    ("updateFaceList", "PATCH", "/facelists/<collection_id>", FL, update_collection),
+    ("deleteFaceList", "DELETE", "/facelists/<collection_id>", FL, delete_collection),
+    ("getFaceLists", "GET", "/facelists", FL, list_collections),
+    ("addFaceListFace", "POST", "/facelists/<collection_id>/persistedfaces", FL, add_face),
+    ("deleteFaceListFace", "DELETE", "/facelists/<collection_id>/persistedfaces/<face_id>", FL, delete_face),
+
+    ("createLargeFaceList", "PUT", "/largefacelists/<collection_id>", LFL, create_collection),
+    ("getLargeFaceList", "GET", "/largefacelists/<collection_id>", LFL, get_collection),
+    ("updateLargeFaceList", "PATCH", "/largefacelists/<collection_id>", LFL, update_collection),
+    ("deleteLargeFaceList", "DELETE", "/largefacelists/<collection_id>", LFL, delete_collection),
+    ("getLargeFaceLists", "GET", "/largefacelists", LFL, list_collections),
+    ("trainLargeFaceList", "POST", "/largefacelists/<collection_id>/train", LFL, train),
+    ("getLargeFaceListTrainingStatus", "GET", "/largefacelists/<collection_id>/training", LFL, get_training),
+    ("addLargeFaceListFace", "POST", "/largefacelists/<collection_id>/persistedfaces", LFL, add_face),
+    ("getLargeFaceListFaces", "GET", "/largefacelists/<collection_id>/persistedfaces", LFL, list_faces),
+    ("getLargeFaceListFace", "GET", "/largefacelists/<collection_id>/persistedfaces/<face_id>", LFL, get_face),
+    ("updateLargeFaceListFace", "PATCH", "/largefacelists/<collection_id>/persistedfaces/<face_id>", LFL,
+     update_face),
+    ("deleteLargeFaceListFace", "DELETE", "/largefacelists/<collection_id>/persistedfaces/<face_id>", LFL,
+     delete_face),
+)
+"""(operationId, method, path under /face/{apiVersion}, kind, view): Azure's operations on collections."""
+
+
+def _register(operation_id: str, method: str, path: str, kind: CollectionKind, view: View) -> None:
+    rules, declared = RULES[kind], view.shape  # type: ignore[attr-defined]
+    summary = declared.summary.format(noun=rules.noun.lower())
+
+    def for_kind(**values: Any) -> Response:
+        return view(kind, **values)
+
+    for_kind.__name__, for_kind.__doc__ = view.__name__, f"{summary}."
+    for_kind.contract = declare(  # type: ignore[attr-defined]
+        operation_id=operation_id, summary=summary, tag=rules.type_name, security=Security.KEY,
+        replies=declared.replies(rules), errors=(*DATA_PLANE_ERRORS, *declared.errors), query=declared.query(rules),
+        body=declared.body, body_kind=declared.body_kind,
+        path_names={"collection_id": rules.id_field, "person_id": "personId", "face_id": "persistedFaceId"},
+    )
+    bp.add_url_rule(path, endpoint=operation_id, view_func=operation(declared.operation_class)(for_kind),
+                    methods=[method])
+
+
+for _row in OPERATIONS:
+    _register(*_row)

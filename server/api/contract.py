@@ -1,18 +1,18 @@
 """Each route's contract: what it reads and answers, declared once on the view.
 
 The OpenAPI document is generated from these declarations, and the views read their query string
-and JSON body through the same schemas (`query_args`, `json_body`), so the contract cannot say
-one thing while the code does another.
+and JSON body (`query_args`, `json_body`) and write their answer (`reply`) through the same
+schemas, so the contract cannot say one thing while the code does another.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from marshmallow import Schema
 
 from server.api import bodies
@@ -48,6 +48,10 @@ class Reply:
     also: tuple[str, ...] = ()  # other media types the same status may answer in (as text)
 
 
+NO_BODY = Reply(200, "Done; the answer has no body.", media_type="")
+"""Azure answers creates, updates, deletes and train with no body at all."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Contract:
     operation_id: str
@@ -64,10 +68,14 @@ class Contract:
     description: str = ""
 
 
+def declare(**fields: Any) -> Contract:
+    return Contract(**{**fields, "replies": tuple(fields["replies"]), "errors": tuple(fields["errors"]),
+                       "path_names": tuple(fields.get("path_names", {}).items())})
+
+
 def contract(**fields: Any) -> Callable[[View], View]:
     """Attach a Contract to a view (apply it closest to the function)."""
-    declared = Contract(**{**fields, "replies": tuple(fields["replies"]), "errors": tuple(fields["errors"]),
-                           "path_names": tuple(fields.get("path_names", {}).items())})
+    declared = declare(**fields)
 
     def attach(view: View) -> View:
         view.contract = declared  # type: ignore[attr-defined]
@@ -81,25 +89,25 @@ def contract_of(view: Callable[..., Any]) -> Contract | None:
     return found if isinstance(found, Contract) else None
 
 
-def _current() -> Contract:
+def current_contract() -> Contract:
     declared = contract_of(current_app.view_functions[str(request.endpoint)])
     if declared is None:
         raise RuntimeError(f"route {request.endpoint} has no contract")
     return declared
 
 
-_schemas: dict[type[Schema], Schema] = {}
+_schemas: dict[tuple[type[Schema], tuple[str, ...]], Schema] = {}
 
 
-def _instance(schema: type[Schema]) -> Schema:
-    if schema not in _schemas:
-        _schemas[schema] = schema()
-    return _schemas[schema]
+def _instance(schema: type[Schema], exclude: tuple[str, ...] = ()) -> Schema:
+    if (schema, exclude) not in _schemas:
+        _schemas[schema, exclude] = schema(exclude=exclude)
+    return _schemas[schema, exclude]
 
 
 def query_args() -> Any:
     """The query string, loaded with the route's declared query schema."""
-    declared = _current()
+    declared = current_contract()
     if declared.query is None:
         raise RuntimeError(f"route {request.endpoint} declares no query parameters")
     return _instance(declared.query).load(request.args)
@@ -107,7 +115,28 @@ def query_args() -> Any:
 
 def json_body() -> Any:
     """The JSON body, loaded with the route's declared body schema."""
-    declared = _current()
+    declared = current_contract()
     if declared.body is None:
         raise RuntimeError(f"route {request.endpoint} declares no body")
     return _instance(declared.body).load(bodies.json_object())
+
+
+def reply(data: Any = None, status: int = 200, *, headers: Mapping[str, str] | None = None,
+          exclude: tuple[str, ...] = ()) -> Response:
+    """The route's declared answer for `status`: `data` dumped through the reply's schema (the one the
+    OpenAPI document shows) without the fields in `exclude`, or no body at all where the reply
+    declares none."""
+    declared = next((each for each in current_contract().replies if each.status == status), None)
+    if declared is None:
+        raise RuntimeError(f"route {request.endpoint} declares no {status} reply")
+    if declared.schema is None:
+        if data is not None:
+            raise RuntimeError(f"route {request.endpoint} declares no body for {status}")
+        response = current_app.response_class(status=status)
+        del response.headers["Content-Type"]
+    else:
+        response = current_app.response_class(
+            current_app.json.dumps(_instance(declared.schema, exclude).dump(data, many=declared.many)) + "\n",
+            status=status, mimetype="application/json")
+    response.headers.update(headers or {})
+    return response

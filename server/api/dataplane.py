@@ -1,32 +1,34 @@
-"""The data plane's one gate: `/face/{apiVersion}/...` routes declare their operation class here.
+"""The data plane's one gate: every `/face/{apiVersion}/...` route declares its operation class here.
 
-`@operation(OperationClass.X)` authenticates the deployment key, applies the SKU's rate limit,
-reads the capture context headers, asks the terms of use (services/policy.authorize) and refuses
-the call before the view runs when they say no, and records the operation class on the view,
-where tests find it. A data-plane view without it is a bug that a test catches.
+`@operation(OperationClass.X)` authenticates the deployment key, applies the SKU's rate limit and
+reads the capture context headers. It then asks the terms of use (server/services/policy.py):
+- before the view runs, for the refusals no body can change (a suspended tenant);
+- for an operation that uses no faces or image of its own, before the view runs, on the call alone;
+- for one that does (detection, recognition, adding a face), the view asks once it has read its
+  body: it reads the faces once, or examines the image once (content credentials, signals), and
+  hands them to `admit`; the operation then uses the same records.
+A view that should have asked and did not is a bug the gate turns into an error (and a test finds).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 from flask import Blueprint, current_app, g, request
 
 from server import defaults
+from server.api.contract import current_contract
+from server.domain.callers import Caller
 from server.domain.capture import CaptureContext
-from server.domain.deployments import Deployment
-from server.domain.operations import OperationClass
-from server.domain.tenants import Tenant
-from server.errors import NotFound, RateLimited, Unauthenticated
+from server.domain.faces import FaceRecord
+from server.domain.operations import RECOGNITION_CLASSES, OperationClass
+from server.errors import NotFound, Unauthenticated
 from server.extensions import get_redis
-from server.services import policy
-from server.store import ratelimit
-from server.store.deployments import DeploymentRepository
-from server.store.faces import FaceRepository
-from server.store.tenants import TenantRepository
+from server.services import deployments, limits, policy
+from server.services.provenance import ImageEvidence
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 MISSING_KEY_MESSAGE = (
@@ -34,15 +36,12 @@ MISSING_KEY_MESSAGE = (
     "requests to an API."
 )
 
+ADMITTED_BY_VIEW = RECOGNITION_CLASSES | {OperationClass.FACE_ENROLLMENT, OperationClass.DETECTION}
+"""Operations whose decision depends on the faces or the image in their body: their view calls `admit`."""
+
 bp = Blueprint("dataplane", __name__, url_prefix="/face/<api_version>")
 
 View = TypeVar("View", bound=Callable[..., Any])
-
-
-@dataclasses.dataclass(frozen=True)
-class Caller:
-    tenant: Tenant
-    deployment: Deployment
 
 
 @bp.url_value_preprocessor
@@ -61,16 +60,22 @@ def operation(operation_class: OperationClass) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @functools.wraps(view)
         def gated(*args: Any, **kwargs: Any) -> Any:
-            g.caller = authenticate(request.headers.get(KEY_HEADER))
+            caller = _authenticate(request.headers.get(KEY_HEADER))
+            _apply_rate_limit(caller)
+            g.caller = dataclasses.replace(
+                caller, request_id=g.request_id, capture=CaptureContext.from_headers(dict(request.headers)),
+                route=current_contract().operation_id, api_version=g.api_version)
             g.operation_class = operation_class
-            _apply_rate_limit(g.caller)
-            g.capture = CaptureContext.from_headers(dict(request.headers))
-            g.face_reads = FaceRepository(get_redis(), remember=True)
-            g.policy_decision = policy.authorize(g.caller, operation_class, g.capture, g.request_id,
-                                                 faces=g.face_reads)
-            if not g.policy_decision.allowed:
-                raise g.policy_decision.to_error()
-            return view(*args, **kwargs)
+            g.policy_decision = None
+            early = policy.refuse_early(get_redis(), g.caller, policy.Call(operation_class, collection=_collection()))
+            if early is not None:
+                raise early.to_error()
+            if operation_class not in ADMITTED_BY_VIEW:
+                admit()
+            response = view(*args, **kwargs)
+            if g.policy_decision is None:
+                raise RuntimeError(f"{request.endpoint} answered without asking the terms of use")
+            return response
 
         gated.operation_class = operation_class  # type: ignore[attr-defined]
         return cast(View, gated)
@@ -78,40 +83,36 @@ def operation(operation_class: OperationClass) -> Callable[[View], View]:
     return decorate
 
 
-def authenticate(key: str | None) -> Caller:
+def admit(faces: Sequence[FaceRecord | None] = (), *, image: ImageEvidence | None = None,
+          sensitive_attributes: tuple[str, ...] = (), collection: str | None = None) -> Caller:
+    """Ask the terms of use for this call, with the faces it uses, the image it sends and the retired
+    attributes it asks for: the caller when allowed, else the refusal is raised (and nothing has
+    been done). `collection` is the one the body names (the path's by default), for the audit."""
+    call = policy.Call(g.operation_class, faces, image, sensitive_attributes,
+                       collection if collection is not None else _collection())
+    decision = policy.authorize(get_redis(), g.caller, call)
+    g.policy_decision = decision
+    if not decision.allowed:
+        raise decision.to_error()
+    return current_caller()
+
+
+def _collection() -> str:
+    return str((request.view_args or {}).get("collection_id", ""))
+
+
+def _authenticate(key: str | None) -> Caller:
     if not key:
         raise Unauthenticated(MISSING_KEY_MESSAGE)
-    redis = get_redis()
-    deployment = DeploymentRepository(redis).by_api_key(key.strip())
-    if deployment is None:
-        raise Unauthenticated()
-    tenant = TenantRepository(redis).get(deployment.tenant_id)
-    if tenant is None:
-        raise Unauthenticated()
-    return Caller(tenant=tenant, deployment=deployment)
+    return deployments.authenticate_key(get_redis(), key)
 
 
 def _apply_rate_limit(caller: Caller) -> None:
-    limits: dict[str, tuple[int, int]] | None = current_app.config["RATE_LIMITS"]
-    if not limits or caller.deployment.sku.value not in limits:
-        return
-    calls, seconds = limits[caller.deployment.sku.value]
-    retry_after = ratelimit.hit(get_redis(), f"deployment:{caller.deployment.deployment_id}", calls, seconds)
-    if retry_after is not None:
-        raise RateLimited(retry_after)
+    configured: dict[str, tuple[int, int]] | None = current_app.config["RATE_LIMITS"]
+    if configured:
+        limits.take(get_redis(), f"deployment:{caller.deployment_id}", configured.get(caller.deployment.sku.value))
 
 
 def current_caller() -> Caller:
     caller: Caller = g.caller
     return caller
-
-
-def current_face_reads() -> FaceRepository:
-    """The faceIds this request has read so far (the gate read those the body names)."""
-    faces: FaceRepository = g.face_reads
-    return faces
-
-
-def current_capture() -> CaptureContext:
-    capture: CaptureContext = g.capture
-    return capture

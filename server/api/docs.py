@@ -32,6 +32,10 @@ PAGE = """<!doctype html>
 </html>
 """
 
+ASSET_MEDIA_TYPES = ("text/css", "text/javascript", "application/javascript", "image/png", "text/html",
+                     "application/json")
+"""What Swagger UI's files are served as (by their extension), besides octet-stream."""
+
 INIT = 'window.ui = SwaggerUIBundle({url: "/openapi.yaml", dom_id: "#swagger-ui", deepLinking: true});\n'
 
 
@@ -57,7 +61,7 @@ def docs_page() -> Response:
 @bp.get("/docs/static/<path:asset>")
 @contract(operation_id="getApiDocsAsset", summary="A Swagger UI asset", tag="Documentation",
           security=Security.NONE, errors=(404,), path_names={"asset": "asset"},
-          replies=[Reply(200, "The file.", media_type="application/octet-stream")])
+          replies=[Reply(200, "The file.", media_type="application/octet-stream", also=ASSET_MEDIA_TYPES)])
 def docs_asset(asset: str) -> Response:
     if asset == "docs-init.js":
         return Response(INIT, mimetype="text/javascript")

@@ -11,12 +11,16 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from server.errors import BadArgument, Kind, NotFound, VisageError
+from server.schemas.errors import ErrorResponseSchema
 
 log = logging.getLogger(__name__)
 
 
+_ENVELOPE = ErrorResponseSchema()
+
+
 def error_response(error: VisageError) -> Response:
-    response = jsonify(error.to_dict())
+    response = jsonify(_ENVELOPE.dump(error.to_dict()))
     response.status_code = error.kind.value
     response.headers["x-ms-error-code"] = error.code
     for name, value in error.headers.items():

@@ -1,11 +1,15 @@
-"""Recognition routes of the data plane: verify, identify, findsimilars, group."""
+"""Recognition routes of the data plane: verify, identify, findsimilars, group.
+
+Each view reads its body once, reads the faceIds it names once, hands those faces to the terms of
+use (`admit`) and then to the operation.
+"""
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response
 
-from server.api.contract import DATA_PLANE_ERRORS, Reply, Security, contract, json_body
-from server.api.dataplane import bp, current_caller, current_face_reads, operation
+from server.api.contract import DATA_PLANE_ERRORS, Reply, Security, contract, json_body, reply
+from server.api.dataplane import admit, bp, operation
 from server.domain.operations import OperationClass
 from server.extensions import get_redis
 from server.schemas.recognition import (
@@ -24,12 +28,6 @@ from server.schemas.recognition import (
 from server.services import recognition
 
 
-def _caller() -> recognition.Caller:
-    caller = current_caller()
-    return recognition.Caller(get_redis(), caller.tenant.tenant_id, caller.deployment.deployment_id,
-                              caller.deployment.sku, current_face_reads())
-
-
 @bp.post("/verify")
 @operation(OperationClass.VERIFICATION)
 @contract(operation_id="verify", summary="Verify two faces, or a face and a person", tag="Recognition",
@@ -39,11 +37,14 @@ def _caller() -> recognition.Caller:
 def verify() -> Response:
     """Whether two faces, or a face and a person of a (large) person group, are the same person."""
     body: VerifyRequest = json_body()
+    redis = get_redis()
     if body.face_id1 is not None and body.face_id2 is not None:
-        return jsonify(recognition.verify_face_to_face(_caller(), body.face_id1, body.face_id2))
+        faces = recognition.find_faces(redis, [body.face_id1, body.face_id2])
+        return reply(recognition.verify_face_to_face(redis, admit(faces), faces))
     assert body.face_id and body.kind and body.collection_id and body.person_id
-    return jsonify(recognition.verify_face_to_person(_caller(), body.face_id, body.kind, body.collection_id,
-                                                     body.person_id))
+    faces = recognition.find_faces(redis, [body.face_id])
+    return reply(recognition.verify_face_to_person(redis, admit(faces), faces, body.kind, body.collection_id,
+                                                   body.person_id))
 
 
 @bp.post("/identify")
@@ -55,8 +56,10 @@ def verify() -> Response:
 def identify() -> Response:
     """The persons of a trained (large) person group most like each face."""
     body: IdentifyRequest = json_body()
-    return jsonify(recognition.identify(_caller(), body.face_ids, body.kind, body.collection_id,
-                                        max_candidates=body.max_candidates, threshold=body.threshold))
+    redis = get_redis()
+    faces = recognition.find_faces(redis, body.face_ids)
+    return reply(recognition.identify(redis, admit(faces), faces, body.kind, body.collection_id,
+                                      max_candidates=body.max_candidates, threshold=body.threshold))
 
 
 @bp.post("/findsimilars")
@@ -68,14 +71,15 @@ def identify() -> Response:
 def find_similar() -> Response:
     """The faces most like a face, among faceIds, a face list or a trained large face list."""
     body: FindSimilarRequest = json_body()
+    redis = get_redis()
     if body.face_ids is not None:
-        return jsonify(recognition.find_similar_in_faces(
-            _caller(), body.face_id, body.face_ids, max_candidates=body.max_candidates,
-            match_person=body.match_person))
+        faces = recognition.find_faces(redis, [body.face_id, *body.face_ids])
+        return reply(recognition.find_similar_in_faces(redis, admit(faces), faces, max_candidates=body.max_candidates,
+                                                       match_person=body.match_person))
     assert body.kind and body.collection_id
-    return jsonify(recognition.find_similar_in_list(
-        _caller(), body.face_id, body.kind, body.collection_id, max_candidates=body.max_candidates,
-        match_person=body.match_person))
+    faces = recognition.find_faces(redis, [body.face_id])
+    return reply(recognition.find_similar_in_list(redis, admit(faces), faces, body.kind, body.collection_id,
+                                                  max_candidates=body.max_candidates, match_person=body.match_person))
 
 
 @bp.post("/group")
@@ -85,4 +89,7 @@ def find_similar() -> Response:
           errors=DATA_PLANE_ERRORS)
 def group() -> Response:
     """Split faces into groups of the same person, and a messy group of the rest."""
-    return jsonify(recognition.group(_caller(), json_body()))
+    body: list[str] = json_body()
+    redis = get_redis()
+    faces = recognition.find_faces(redis, list(dict.fromkeys(body)))
+    return reply(recognition.group(redis, admit(faces), faces))

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, make_response, render_template, request
+from flask import Blueprint, Response, current_app, make_response, render_template, request
 from marshmallow import ValidationError
 
 from server.api.clients import limit_per_address
-from server.api.contract import BodyKind, Reply, Security, contract, json_body, query_args
+from server.api.contract import BodyKind, Reply, Security, contract, json_body, query_args, reply
 from server.api.envelope import validation_error
 from server.api.urls import base_url
 from server.domain import terms
@@ -19,9 +19,10 @@ from server.domain.use_cases import use_cases
 from server.errors import RateLimited
 from server.extensions import get_redis
 from server.schemas.errors import ErrorResponseSchema
+from server.schemas.management import DeploymentSchema
 from server.schemas.signup import SignupSchema
 from server.schemas.tenants import SignupResultSchema, VerifyEmailQuerySchema
-from server.services import tenants as tenant_service
+from server.services import tenants
 
 bp = Blueprint("signup", __name__)
 
@@ -66,19 +67,11 @@ def signup_page() -> Response:
                          headers=("x-ms-error-code",)),
                    Reply(429, "Too many signups from this address.", ErrorResponseSchema, also=("text/html",),
                          headers=("Retry-After",))])
-def sign_up() -> Response | tuple[Response, int]:
+def sign_up() -> Response:
     if request.mimetype in FORM_MEDIA_TYPES:
         return _sign_up_from_page()
     limit_per_address("signup", current_app.config["SIGNUP_RATE_LIMIT"])
-    result = _create(json_body())
-    return jsonify({
-        "tenant_id": result.tenant.tenant_id,
-        "status": result.tenant.status.value,
-        "limited_access": result.tenant.access.value,
-        "management_token": result.management_token,
-        "tenant": result.tenant.to_public(),
-        "deployment": result.starter.deployment.to_public(base_url(), result.starter.keys),
-    }), 201
+    return reply(_create(json_body()), 201)
 
 
 @bp.get("/signup/verify")
@@ -87,7 +80,7 @@ def sign_up() -> Response | tuple[Response, int]:
           replies=[Reply(200, "Verified (an HTML page).", media_type="text/html"),
                    Reply(400, "Unknown, used or expired link (an HTML page).", media_type="text/html")])
 def verify_email() -> Response:
-    tenant = tenant_service.verify_email(query_args()["token"], redis=get_redis())
+    tenant = tenants.verify_email(get_redis(), query_args()["token"])
     if tenant is None:
         return make_response(render_template("email_verified.html", tenant=None), 400)
     suspended = tenant.status is TenantStatus.SUSPENDED
@@ -111,14 +104,14 @@ def _sign_up_from_page() -> Response:
         "signup_done.html",
         tenant=result.tenant,
         management_token=result.management_token,
-        deployment=result.starter.deployment.to_public(base_url(), result.starter.keys),
+        deployment=DeploymentSchema().dump(result.deployment),
     )
     return make_response(done, 201)
 
 
-def _create(form: dict[str, Any]) -> tenant_service.SignupResult:
+def _create(form: dict[str, Any]) -> tenants.SignupResult:
     auto_approved = [CustomerType(value) for value in current_app.config["AUTO_APPROVED_CUSTOMER_TYPES"]]
-    return tenant_service.sign_up(form, redis=get_redis(), base_url=base_url(), auto_approved=auto_approved)
+    return tenants.sign_up(get_redis(), form, base_url=base_url(), auto_approved=auto_approved)
 
 
 def _entered_values() -> dict[str, Any]:
@@ -130,6 +123,7 @@ def _entered_values() -> dict[str, Any]:
     }
     entered["use_cases"] = request.form.getlist("use_cases")
     entered["accept_terms"] = request.form.get("accept_terms") == "yes"
+    entered["no_policing_function"] = request.form.get("no_policing_function") == "yes"
     return entered
 
 

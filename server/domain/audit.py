@@ -1,76 +1,199 @@
-"""Audit entries of recognition decisions, and the hash chain that makes editing them detectable.
+"""Audit events: every decision that matters, as flat string fields with a `kind`.
 
-Each entry's hash is sha256(previous hash + canonical JSON of the entry), the first entry's
-previous hash being GENESIS. Changing, removing or reordering an entry breaks every hash after it.
+Kinds: a policy decision on recognition or enrollment, a detect call (with the capture context and
+provenance its faceIds will carry), a call's outcome status, an operator's review, correction,
+suspension or reinstatement, and a change to the trust list. The chain that makes them tamper-evident
+is server/domain/audit_chain.py; the stream is server/store/audit.py.
 """
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
+import enum
+import itertools
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 
+from server.domain.capture import CaptureContext
 from server.domain.clock import format_time
 from server.domain.policy import PolicyDecision, PolicyRequest
+from server.domain.provenance import NO_PROVENANCE, Provenance
+from server.domain.tenants import Decision, Tenant
 
-GENESIS = "0" * 64
-"""The previous hash of the first entry."""
-
-HASH_FIELD = "hash"
-"""Stored with each entry: its own hash."""
-
-PREV_FIELD = "prev"
-"""Stored with each entry: the hash it chains from (a mismatch there tells a removed entry from an
-edited one)."""
+JSON_FIELDS = frozenset({"reasons", "face_provenance", "provenance", "face_ids", "details", "doubts"})
+"""Fields stored as JSON text and shown decoded."""
 
 
-def canonical_json(entry: Mapping[str, str]) -> str:
-    return json.dumps(dict(entry), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+class AuditKind(enum.StrEnum):
+    POLICY_DECISION = "policy_decision"
+    DETECT = "detect"
+    CALL_OUTCOME = "call_outcome"
+    OPERATOR_REVIEW = "operator_review"
+    OPERATOR_CORRECTION = "operator_correction"
+    OPERATOR_SUSPENSION = "operator_suspension"
+    OPERATOR_REINSTATEMENT = "operator_reinstatement"
+    TRUST_LIST_CHANGE = "trust_list_change"
 
 
-def chain_hash(prev_hash: str, entry: Mapping[str, str]) -> str:
-    content = {key: value for key, value in entry.items() if key not in (HASH_FIELD, PREV_FIELD)}
-    return hashlib.sha256((prev_hash + canonical_json(content)).encode("utf-8")).hexdigest()
+OPERATOR_KINDS = {
+    "approve": AuditKind.OPERATOR_REVIEW,
+    "reject": AuditKind.OPERATOR_REVIEW,
+    "correct_customer_type": AuditKind.OPERATOR_CORRECTION,
+    "correct_country": AuditKind.OPERATOR_CORRECTION,
+    "suspend": AuditKind.OPERATOR_SUSPENSION,
+    "reinstate": AuditKind.OPERATOR_REINSTATEMENT,
+}
+"""The audit kind of each decision an operator records on a tenant (domain/review.py, lifecycle.py)."""
 
 
-def entry_of(
+@dataclasses.dataclass(frozen=True)
+class AuditEvent:
+    kind: AuditKind
+    at: datetime
+    fields: Mapping[str, str]
+    tenant_id: str = ""
+    """The tenant the event is about, whose own audit read shows it; "" for none (trust-list changes)."""
+
+    def entry(self) -> dict[str, str]:
+        return {"kind": self.kind.value, "time": format_time(self.at), "tenant_id": self.tenant_id,
+                **self.fields}
+
+
+def policy_decision_event(
     request: PolicyRequest,
     decision: PolicyDecision,
     *,
     request_id: str,
     deployment_id: str,
     deployment_name: str,
-) -> dict[str, str]:
-    """A decision as flat strings: who, what, how it was captured, what was decided and under which clause."""
-    capture = request.capture
-    return {
-        "time": format_time(request.at),
+    route: str = "",
+    api_version: str = "",
+    collection: str = "",
+    outcome_status: int | None = None,
+) -> AuditEvent:
+    """`route` is the operationId, `collection` the person group or face list, `outcome_status` the
+    HTTP status when known at decision time. What the content credentials of the call's image (an
+    enrollment) and of each face it used showed, the doubts of the signals a caller cannot choose,
+    and the faces counted in the cadence window go in too, for every tenant."""
+    return AuditEvent(AuditKind.POLICY_DECISION, request.at, tenant_id=request.tenant.tenant_id, fields={
         "request_id": request_id,
-        "tenant_id": request.tenant.tenant_id,
         "customer_type": request.tenant.customer_type.value,
         "country": request.tenant.country,
         "deployment_id": deployment_id,
         "deployment": deployment_name,
         "sku": request.sku.value,
         "operation": request.operation.value,
-        "capture_mode": capture.mode.value if capture.mode else "",
-        "captured_at": format_time(capture.captured_at) if capture.captured_at else "",
-        "camera": capture.camera.value if capture.camera else "",
+        "route": route,
+        "api_version": api_version,
+        "collection": collection,
+        **_capture(request.capture),
         "face_modes": ",".join(face.mode.value if face.mode else "none" for face in request.face_captures),
+        "provenance": _json(provenance_summary(request.provenance)),
+        "face_provenance": _json([provenance_summary(provenance or NO_PROVENANCE) for _, provenance in
+                                  itertools.zip_longest(request.face_captures, request.face_provenances)]),
+        "doubts": _json(list(request.doubts)),
         "recent_calls": str(request.recent_recognition_calls),
+        "recent_faces": str(request.recent_faces),
         "realtime": "" if decision.realtime is None else str(decision.realtime).lower(),
         "decision": "allowed" if decision.allowed else "refused",
         "code": decision.code or "",
         "clause": decision.clause or "",
         "policy_version": decision.policy_version,
-        "reasons": json.dumps(list(decision.reasons), ensure_ascii=False),
+        "reasons": _json(list(decision.reasons)),
+        "outcome_status": "" if outcome_status is None else str(outcome_status),
+    })
+
+
+def detect_event(
+    tenant: Tenant,
+    *,
+    at: datetime,
+    request_id: str,
+    deployment_id: str,
+    deployment_name: str,
+    capture: CaptureContext,
+    provenance: Provenance,
+    face_ids: Sequence[str],
+    doubts: Sequence[str] = (),
+    route: str = "",
+    api_version: str = "",
+    outcome_status: int | None = None,
+) -> AuditEvent:
+    """A detect call: the capture context and provenance that its faceIds will carry."""
+    return AuditEvent(AuditKind.DETECT, at, tenant_id=tenant.tenant_id, fields={
+        "request_id": request_id,
+        "customer_type": tenant.customer_type.value,
+        "country": tenant.country,
+        "deployment_id": deployment_id,
+        "deployment": deployment_name,
+        "route": route,
+        "api_version": api_version,
+        **_capture(capture),
+        "provenance": _json(provenance_summary(provenance)),
+        "doubts": _json(list(doubts)),
+        "face_ids": _json(list(face_ids)),
+        "outcome_status": "" if outcome_status is None else str(outcome_status),
+    })
+
+
+def call_outcome_event(*, tenant_id: str, at: datetime, request_id: str, route: str, api_version: str,
+                       status: int) -> AuditEvent:
+    """How a call that was decided earlier ended (its policy decision shares the request_id)."""
+    return AuditEvent(AuditKind.CALL_OUTCOME, at, tenant_id=tenant_id, fields={
+        "request_id": request_id, "route": route, "api_version": api_version, "outcome_status": str(status)})
+
+
+def operator_event(tenant: Tenant, decision: Decision) -> AuditEvent:
+    """One decision the operator recorded on a tenant, with where the tenant stands after it."""
+    return AuditEvent(OPERATOR_KINDS[decision.decision], decision.at, tenant_id=tenant.tenant_id, fields={
+        "action": decision.decision,
+        "reason": decision.reason,
+        "by": decision.by,
+        "customer_type": tenant.customer_type.value,
+        "country": tenant.country,
+        "status": tenant.status.value,
+        "limited_access": tenant.access.value,
+    })
+
+
+def trust_list_event(action: str, anchor: Mapping[str, object], *, at: datetime, by: str = "operator") -> AuditEvent:
+    """A capture-device certificate authority added to or removed from the trust list. `anchor` holds
+    what identifies it (id, name, device_class, the certificate's SHA-256 fingerprint)."""
+    return AuditEvent(AuditKind.TRUST_LIST_CHANGE, at, fields={"action": action, "by": by,
+                                                               "details": _json(dict(anchor))})
+
+
+def provenance_summary(provenance: Provenance) -> dict[str, str | None]:
+    """What content credentials showed, as an audit entry keeps it."""
+    return {
+        "status": provenance.status.value,
+        "captured_at": format_time(provenance.captured_at) if provenance.captured_at else None,
+        "device_class": provenance.device_class.value if provenance.device_class else None,
+        "trust_anchor_id": provenance.anchor_id,
     }
 
 
 def public_entry(entry_id: str, entry: Mapping[str, str]) -> dict[str, object]:
-    """An entry as the audit API shows it: its stream id first, reasons as a list, realtime as a bool."""
+    """An entry as the audit API shows it: its stream id first, JSON fields decoded, realtime as a bool."""
     shown: dict[str, object] = {"id": entry_id, **entry}
-    if "reasons" in entry:
-        shown["reasons"] = json.loads(entry["reasons"] or "[]")
-    shown["realtime"] = {"true": True, "false": False}.get(entry.get("realtime", ""))
+    for name in JSON_FIELDS & entry.keys():
+        try:
+            shown[name] = json.loads(entry[name] or "null")
+        except ValueError:
+            shown[name] = entry[name]
+    if "realtime" in entry or entry.get("kind", AuditKind.POLICY_DECISION) == AuditKind.POLICY_DECISION:
+        shown["realtime"] = {"true": True, "false": False}.get(entry.get("realtime", ""))
     return shown
+
+
+def _capture(capture: CaptureContext) -> dict[str, str]:
+    return {
+        "capture_mode": capture.mode.value if capture.mode else "",
+        "captured_at": format_time(capture.captured_at) if capture.captured_at else "",
+        "camera": capture.camera.value if capture.camera else "",
+    }
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

@@ -73,13 +73,6 @@ class CaptureContext:
             camera=Camera(raw["camera"]) if raw.get("camera") else None,
         )
 
-    def to_public(self) -> dict[str, str | None]:
-        return {
-            "mode": self.mode.value if self.mode else None,
-            "capturedAt": format_time(self.captured_at) if self.captured_at else None,
-            "camera": self.camera.value if self.camera else None,
-        }
-
 
 def _enum_header(headers: Mapping[str, str], name: str, kind: type[E]) -> E | None:
     raw = headers.get(name)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 import re
 import uuid
 
 from server.domain.deployments import Sku
+from server.domain.provenance import NO_PROVENANCE, Provenance
 from server.errors import BadArgument, Conflict, Forbidden, Kind, NotFound
 
 ID_PATTERN = re.compile(r"^[a-z0-9-_]{1,64}$")
@@ -45,11 +47,22 @@ class Limits:
 
 
 @dataclasses.dataclass(frozen=True)
+class ErrorCodes:
+    """Azure's error codes for one kind, written out so that a search for any of them finds it."""
+
+    not_found: str
+    exists: str
+    training_not_finished: str
+    not_trained: str
+
+
+@dataclasses.dataclass(frozen=True)
 class KindRules:
     kind: CollectionKind
     id_field: str  # the wire name of its id: personGroupId, largeFaceListId, ...
-    code: str  # PersonGroup, LargeFaceList, ...: prefix of the error codes
+    type_name: str  # PersonGroup, LargeFaceList, ...: its name in the OpenAPI document
     noun: str  # "Person group", "Large face list", ...: start of the error messages
+    codes: ErrorCodes
     has_persons: bool
     trainable: bool
     paged: bool
@@ -60,42 +73,81 @@ class KindRules:
         return f"{self.noun} ID is invalid."
 
     def not_found(self, kind: Kind = Kind.NOT_FOUND) -> NotFound:
-        return NotFound(f"{self.noun} is not found.", code=f"{self.code}NotFound", kind=kind)
+        return NotFound(f"{self.noun} is not found.", code=self.codes.not_found, kind=kind)
 
     def exists(self) -> Conflict:
-        return Conflict(f"{self.noun} already exists.", code=f"{self.code}Exists")
+        return Conflict(f"{self.noun} already exists.", code=self.codes.exists)
 
     def under_training(self) -> Conflict:
-        return Conflict(f"{self.noun} is under training.", code=f"{self.code}TrainingNotFinished")
+        return Conflict(f"{self.noun} is under training.", code=self.codes.training_not_finished)
 
     def not_trained(self, kind: Kind) -> NotFound:
-        return NotFound(f"{self.noun} not trained.", code=f"{self.code}NotTrained", kind=kind)
+        return NotFound(f"{self.noun} not trained.", code=self.codes.not_trained, kind=kind)
 
 
 RULES: dict[CollectionKind, KindRules] = {
     CollectionKind.PERSON_GROUP: KindRules(
         CollectionKind.PERSON_GROUP, "personGroupId", "PersonGroup", "Person group",
+        ErrorCodes("PersonGroupNotFound", "PersonGroupExists", "PersonGroupTrainingNotFinished",
+                   "PersonGroupNotTrained"),
         has_persons=True, trainable=True, paged=True,
         limits={Sku.F0: Limits(1000, 1000, 1000), Sku.S0: Limits(1_000_000, 10_000, 100_000_000)},
     ),
     CollectionKind.LARGE_PERSON_GROUP: KindRules(
         CollectionKind.LARGE_PERSON_GROUP, "largePersonGroupId", "LargePersonGroup", "Large person group",
+        ErrorCodes("LargePersonGroupNotFound", "LargePersonGroupExists", "LargePersonGroupTrainingNotFinished",
+                   "LargePersonGroupNotTrained"),
         has_persons=True, trainable=True, paged=True,
         limits={Sku.F0: Limits(1000, 1000, 1000), Sku.S0: Limits(1_000_000, 1_000_000, 1_000_000_000)},
     ),
     CollectionKind.FACE_LIST: KindRules(
         CollectionKind.FACE_LIST, "faceListId", "FaceList", "Face list",
+        ErrorCodes("FaceListNotFound", "FaceListExists", "FaceListTrainingNotFinished", "FaceListNotTrained"),
         has_persons=False, trainable=False, paged=False,
         limits={Sku.F0: Limits(64, 1000, None), Sku.S0: Limits(64, 1000, None)},
     ),
     CollectionKind.LARGE_FACE_LIST: KindRules(
         CollectionKind.LARGE_FACE_LIST, "largeFaceListId", "LargeFaceList", "Large face list",
+        ErrorCodes("LargeFaceListNotFound", "LargeFaceListExists", "LargeFaceListTrainingNotFinished",
+                   "LargeFaceListNotTrained"),
         has_persons=False, trainable=True, paged=True,
         limits={Sku.F0: Limits(64, 1000, None), Sku.S0: Limits(1_000_000, 1_000_000, None)},
     ),
 }
 """Azure's quotas per SKU (identity-quotas-limits): collections per resource, members (persons or
 faces) per collection, and persons per resource where Azure counts them."""
+
+
+@dataclasses.dataclass(frozen=True)
+class PersistedFace:
+    face_id: str
+    person_id: str | None
+    user_data: str | None
+    provenance: Provenance = NO_PROVENANCE
+    """The content credentials of the image the face was added from; faces added before Visage read
+    them have none."""
+
+    def to_json(self) -> str:
+        return json.dumps({"personId": self.person_id, "userData": self.user_data, **self.provenance.to_json()})
+
+
+@dataclasses.dataclass(frozen=True)
+class Person:
+    person_id: str
+    name: str
+    user_data: str | None
+    face_ids: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Collection:
+    collection_id: str
+    name: str
+    user_data: str | None
+    recognition_model: str
+    created: str
+    persisted_faces: tuple[PersistedFace, ...] = ()
+    """Filled in only where a face list is read whole (GET of a FaceList answers its faces)."""
 
 
 class PersonNotFound(NotFound):

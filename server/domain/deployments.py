@@ -81,15 +81,12 @@ class Deployment:
             key_hashes={key: raw[f"{key.value}_hash"] for key in KeyName},
         )
 
-    def to_public(self, endpoint: str, keys: Mapping[KeyName, str] | None = None) -> dict[str, object]:
-        """The management view; keys appear only when just created or regenerated."""
-        view: dict[str, object] = {
-            "name": self.name,
-            "sku": self.sku.value,
-            "region": self.region,
-            "endpoint": endpoint,
-            "created_at": format_time(self.created_at),
-        }
-        if keys:
-            view["keys"] = {key.value: secret for key, secret in keys.items()}
-        return view
+
+@dataclasses.dataclass(frozen=True)
+class PublishedDeployment:
+    """A deployment as the management API shows it: where to call it, and its keys only when they
+    were just made (keys are stored hashed and can never be read back)."""
+
+    deployment: Deployment
+    endpoint: str
+    keys: Mapping[str, str] | None = None

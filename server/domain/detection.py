@@ -1,8 +1,9 @@
 """Detection options and Azure's rules on them: models, attributes, landmarks.
 
 The checks run in Azure's order: a name Azure does not know is a BadArgument; a retired sensitive
-attribute is a 403 UnsupportedFeature for every tenant; then the detection model's own limits; then
-what Visage can compute honestly from pixels and landmarks (never an invented value).
+attribute is kept aside for the terms of use, which refuse it for every tenant (403
+UnsupportedFeature, audited like any refusal) before any other rule; then the detection model's own
+limits; then what Visage can compute honestly from pixels and landmarks (never an invented value).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import dataclasses
 import enum
 
 from server import defaults
-from server.errors import BadArgument, UnsupportedFeature
+from server.errors import BadArgument
 
 
 class DetectionModel(enum.StrEnum):
@@ -43,10 +44,6 @@ RETIRED_ATTRIBUTES = ("age", "gender", "emotion", "smile", "facialHair", "hair",
 """Sensitive attributes Microsoft retired in 2022 (emotion, gender) or limited (age, smile,
 facial hair, hair, makeup): refused for everyone."""
 
-RETIRED_MESSAGE = (
-    "Return Attributes (emotion, gender, age, smile, facial hair, hair and makeup) have been "
-    "deprecated and are no longer supported."
-)
 
 ATTRIBUTES_BY_DETECTION_MODEL: dict[DetectionModel, frozenset[FaceAttribute]] = {
     DetectionModel.DETECTION_01: frozenset({
@@ -86,6 +83,8 @@ class DetectOptions:
     return_recognition_model: bool = False
     attributes: tuple[FaceAttribute, ...] = ()
     face_id_ttl: int = defaults.FACE_ID_TTL_DEFAULT
+    sensitive_attributes: tuple[str, ...] = ()
+    """Retired attributes the call asked for (age, emotion, ...): the terms of use refuse the call."""
 
 
 def parse_detection_model(text: str | None) -> DetectionModel:
@@ -106,19 +105,18 @@ def parse_recognition_model(text: str | None) -> RecognitionModel:
         raise BadArgument("'recognitionModel' is invalid.") from None
 
 
-def parse_attributes(text: str | None) -> tuple[FaceAttribute, ...]:
-    """The CSV of returnFaceAttributes, case-insensitive as Azure is; blanks and spaces are errors."""
+def parse_attributes(text: str | None) -> tuple[tuple[FaceAttribute, ...], tuple[str, ...]]:
+    """The CSV of returnFaceAttributes, case-insensitive as Azure is (blanks and spaces are errors):
+    the attributes Azure still serves, and the retired ones asked for, by their Azure names."""
     if text is None or text == "":
-        return ()
+        return (), ()
     names = text.split(",")
     if any(name.lower() not in _BY_LOWER_NAME and name.lower() not in _RETIRED_LOWER for name in names):
         raise BadArgument("Invalid argument returnFaceAttributes.")
-    if any(name.lower() in _RETIRED_LOWER for name in names):
-        raise UnsupportedFeature(RETIRED_MESSAGE)
-    unique: dict[FaceAttribute, None] = {}
-    for name in names:
-        unique[_BY_LOWER_NAME[name.lower()]] = None
-    return tuple(unique)
+    retired = {name.lower(): name for name in RETIRED_ATTRIBUTES}
+    sensitive = tuple(dict.fromkeys(retired[name.lower()] for name in names if name.lower() in _RETIRED_LOWER))
+    unique = dict.fromkeys(_BY_LOWER_NAME[name.lower()] for name in names if name.lower() in _BY_LOWER_NAME)
+    return tuple(unique), sensitive
 
 
 def check_face_id_ttl(ttl: int) -> int:
@@ -131,7 +129,10 @@ def check_face_id_ttl(ttl: int) -> int:
 
 
 def check_options(options: DetectOptions) -> DetectOptions:
-    """Azure's per-model rules, then Visage's honesty rule."""
+    """Azure's per-model rules, then Visage's honesty rule; none for a call the terms of use refuse
+    (it asks for a retired attribute)."""
+    if options.sensitive_attributes:
+        return options
     model = options.detection_model
     if model is DetectionModel.DETECTION_02:
         if options.attributes:

@@ -20,17 +20,14 @@ class Email:
     tenant_id: str
 
     def to_json(self) -> str:
-        return json.dumps(self.to_public(), sort_keys=True)
+        return json.dumps({"to": self.to, "subject": self.subject, "body": self.body, "link": self.link,
+                           "sent_at": format_time(self.sent_at), "tenant_id": self.tenant_id}, sort_keys=True)
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> Email:
         data = json.loads(raw)
         return cls(data["to"], data["subject"], data["body"], data["link"], parse_time(data["sent_at"]),
                    data["tenant_id"])
-
-    def to_public(self) -> dict[str, object]:
-        return {"to": self.to, "subject": self.subject, "body": self.body, "link": self.link,
-                "sent_at": format_time(self.sent_at), "tenant_id": self.tenant_id}
 
 
 def verification_email(tenant: Tenant, link: str, valid_days: int, at: datetime) -> Email:

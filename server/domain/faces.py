@@ -7,6 +7,7 @@ same FaceNotFound as an unknown or expired id, so nothing leaks).
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ import numpy as np
 from server.domain.capture import CaptureContext
 from server.domain.clock import format_time, parse_time
 from server.domain.detection import DetectionModel, RecognitionModel
+from server.domain.provenance import NO_PROVENANCE, Provenance
 from server.errors import Kind, NotFound
 
 EMBEDDING_SIZE = 128
@@ -37,6 +39,10 @@ class FaceRecord:
     embedding: np.ndarray
     capture: CaptureContext
     created_at: datetime
+    provenance: Provenance = NO_PROVENANCE
+    """What the image's content credentials said (a faceId from an untrusted image stays untrusted)."""
+    doubts: tuple[str, ...] = ()
+    """Why the detect call looked like live capture whatever it claimed (signals a caller cannot choose)."""
 
     def to_record(self) -> dict[str, str | bytes]:
         return {
@@ -47,6 +53,8 @@ class FaceRecord:
             "embedding": self.embedding.astype(np.float32).tobytes(),
             "created_at": format_time(self.created_at),
             **self.capture.to_record(),
+            **self.provenance.to_record(),
+            "doubts": json.dumps(list(self.doubts), ensure_ascii=False),
         }
 
     @classmethod
@@ -62,6 +70,8 @@ class FaceRecord:
             embedding=np.frombuffer(fields["embedding"], dtype=np.float32),
             capture=CaptureContext.from_record(texts),
             created_at=parse_time(texts["created_at"]),
+            provenance=Provenance.from_record(texts),
+            doubts=tuple(json.loads(texts["doubts"])) if texts.get("doubts") else (),
         )
 
 

@@ -1,59 +1,165 @@
 """Signups that read as police: the organization's words and the email domain, matched against data
-(server/data/police_indicators.json) so the list can grow without touching code."""
+(server/data/police_indicators.json, with its sources) so the list can grow without touching code.
+
+Both sides are folded (server/domain/folding.py), so look-alike letters, fullwidth or mathematical
+letters, leetspeak and accents do not hide a word. Words match whole; a few distinctive stems also
+match inside compounds and in scripts written without spaces; acronyms that are also ordinary words
+match only where they cannot be one (see the data file's notes).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
 import json
-import re
-import unicodedata
+from collections.abc import Iterable, Iterator
 from importlib import resources
+from typing import Any
 
-WORD = re.compile(r"\w+", re.UNICODE)
-"""A word of an organization's name: phrases match whole words, so "Policy Lab" is not "police"."""
+import idna
+
+from server.domain.folding import fold, raw_words, words
+
+MIN_JOINED_PHRASE = 8
+"""A phrase of several words written as one word ("guardiacivil", "highwaypatrol") is looked for
+inside words only when its letters run to this many: short joins ("cong an" -> "congan") occur
+inside ordinary words."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Term:
+    """One indicator: its folded words, and how to name it to an operator."""
+
+    folded: tuple[str, ...]
+    shown: str
+    where: str
+
+    @property
+    def joined(self) -> str:
+        return "".join(self.folded)
 
 
 @dataclasses.dataclass(frozen=True)
 class Indicators:
-    organization_phrases: tuple[tuple[str, ...], ...]
+    phrases: tuple[Term, ...]
+    parts: tuple[Term, ...]
+    acronyms: tuple[Term, ...]
+    ambiguous_acronyms: tuple[Term, ...]
+    ordinary_words: frozenset[str]
     email_domain_suffixes: tuple[str, ...]
     email_domain_labels: frozenset[str]
+    government_suffixes: tuple[str, ...]
 
 
 @functools.cache
 def indicators() -> Indicators:
     raw = json.loads(resources.files("server").joinpath("data/police_indicators.json").read_text(encoding="utf-8"))
+    return parse_indicators(raw)
+
+
+def parse_indicators(raw: dict[str, Any]) -> Indicators:
+    phrases: list[Term] = []
+    parts: list[Term] = []
+    acronyms: list[Term] = []
+    ambiguous: list[Term] = []
+    for language in raw["languages"]:
+        phrases += _terms(language["words"], language["name"])
+        parts += _terms(language["parts"], language["name"])
+    for agency in raw["agencies"]:
+        where = f"agency, {agency['country']}"
+        phrases += _terms([agency["name"], *agency.get("also", ())], where)
+        acronyms += _terms(agency.get("acronyms", ()), f"{agency['name']}, {agency['country']}")
+        ambiguous += _terms(agency.get("ambiguous_acronyms", ()), f"{agency['name']}, {agency['country']}")
+    domains = raw["email_domains"]
     return Indicators(
-        organization_phrases=tuple(_words(phrase) for phrase in raw["organization_words"]),
-        email_domain_suffixes=tuple(suffix.lower() for suffix in raw["email_domain_suffixes"]),
-        email_domain_labels=frozenset(label.lower() for label in raw["email_domain_labels"]),
+        phrases=_unique(phrases),
+        parts=_unique(parts),
+        acronyms=_unique(acronyms),
+        ambiguous_acronyms=_unique(ambiguous),
+        ordinary_words=frozenset(fold(word) for word in raw["ordinary_words"]["words"]),
+        email_domain_suffixes=tuple(suffix.lower() for suffix in domains["suffixes"]),
+        email_domain_labels=frozenset(fold(label) for label in domains["labels"]),
+        government_suffixes=tuple(suffix.lower() for suffix in domains["government_suffixes"]),
     )
 
 
 def police_matches(organization: str, email: str, known: Indicators | None = None) -> tuple[str, ...]:
     """What reads as police in a signup, each as a phrase an operator understands; empty if nothing does."""
     known = known or indicators()
-    matches = [f"organization contains '{' '.join(phrase)}'"
-               for phrase in known.organization_phrases if _contains(_words(organization), phrase)]
-    domain = unicodedata.normalize("NFKC", email.rpartition("@")[2]).lower().strip(".")
+    shown = {term.shown: term for term in _in_organization(organization, known)}
+    found = [f"organization contains '{term.shown}' ({term.where})" for term in shown.values()]
+    domain = unicode_domain(email.rpartition("@")[2])
     suffix = next((s for s in known.email_domain_suffixes if domain.endswith(s) or domain == s.lstrip(".")), None)
     if suffix:
-        matches.append(f"email domain {domain} ends with {suffix}")
+        found.append(f"email domain {domain} ends with {suffix}")
     else:
-        labels = {part for label in domain.split(".") for part in (label, *label.split("-"))}
-        if found := sorted(labels & known.email_domain_labels):
-            matches.append(f"email domain {domain} contains '{found[0]}'")
-    return tuple(matches)
+        found += [f"email domain {domain} contains '{shown}'" for shown in dict.fromkeys(_in_domain(domain, known))]
+    return tuple(found)
 
 
-def _words(text: str) -> tuple[str, ...]:
-    """Words after NFKC folding (fullwidth and compatibility letters become plain ones) with
-    invisible format characters (zero-width spaces, joiners) removed, so they cannot hide a word."""
-    folded = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
-    return tuple(word.casefold() for word in WORD.findall(folded))
+def unicode_domain(domain: str) -> str:
+    """An email domain as people read it: lower case, no trailing dot, punycode labels decoded."""
+    domain = domain.strip().rstrip(".").lower()
+    try:
+        return idna.decode(domain) if "xn--" in domain else domain
+    except idna.IDNAError:
+        return domain
 
 
-def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+def is_government_domain(domain: str, known: Indicators | None = None) -> bool:
+    known = known or indicators()
+    return any(domain.endswith(suffix) or domain == suffix.lstrip(".") for suffix in known.government_suffixes)
+
+
+def _in_organization(organization: str, known: Indicators) -> Iterator[Term]:
+    tokens = words(organization)
+    for term in known.phrases:
+        if _contains(tokens, term.folded) or (_joins_long(term) and _inside_a_word(tokens, term.joined, known)):
+            yield term
+    yield from (term for term in known.parts if _inside_a_word(tokens, term.joined, known))
+    yield from (term for term in known.acronyms if term.joined in tokens)
+    capitals = {fold(word) for word in raw_words(organization) if word.isupper() and len(word) > 1}
+    yield from (term for term in known.ambiguous_acronyms if term.joined in capitals or term.shown in
+                raw_words(organization))
+
+
+def _in_domain(domain: str, known: Indicators) -> Iterator[str]:
+    """Indicators in the labels of a domain, a hyphenated label word by word."""
+    tokens = tuple(token for label in domain.split(".") for token in words(label))
+    yield from sorted(set(tokens) & known.email_domain_labels)
+    single_words = [term for term in known.phrases if len(term.folded) == 1]
+    yield from (term.shown for term in single_words if term.joined in tokens)
+    yield from (term.shown for term in known.phrases if _joins_long(term) and _inside_a_word(tokens, term.joined,
+                                                                                            known))
+    yield from (term.shown for term in known.parts if _inside_a_word(tokens, term.joined, known))
+    yield from (term.shown for term in known.acronyms if term.joined in tokens)
+    if is_government_domain(domain, known):
+        yield from (term.shown for term in known.ambiguous_acronyms if term.joined in tokens)
+
+
+def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     size = len(phrase)
-    return any(words[start:start + size] == phrase for start in range(len(words) - size + 1))
+    return bool(size) and any(tokens[start:start + size] == phrase for start in range(len(tokens) - size + 1))
+
+
+def _inside_a_word(tokens: Iterable[str], part: str, known: Indicators) -> bool:
+    return bool(part) and any(part in token for token in tokens if token not in known.ordinary_words)
+
+
+def _joins_long(term: Term) -> bool:
+    return len(term.folded) > 1 and len(term.joined) >= MIN_JOINED_PHRASE
+
+
+def _terms(texts: Iterable[str], where: str) -> list[Term]:
+    return [Term(words(text), text, where) for text in texts if words(text)]
+
+
+def _unique(terms: list[Term]) -> tuple[Term, ...]:
+    """One term per folded spelling, naming every language that lists it ("polisi": Turkish, Indonesian,
+    Swahili), spelt as the first one spells it."""
+    merged: dict[tuple[str, ...], Term] = {}
+    for term in terms:
+        first = merged.setdefault(term.folded, term)
+        if term is not first and term.where not in first.where.split("; "):
+            merged[term.folded] = dataclasses.replace(first, where=f"{first.where}; {term.where}")
+    return tuple(merged.values())

@@ -10,18 +10,25 @@ clauses of the terms, then Limited Access (F0, approval), then email verificatio
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
+from server.domain import provenance_policy
 from server.domain.capture import CaptureContext, CaptureMode
 from server.domain.deployments import Sku
 from server.domain.operations import RECOGNITION_CLASSES, OperationClass
+from server.domain.provenance import NO_PROVENANCE, Provenance
+from server.domain.provenance_policy import THIS_CALL, FaceEvidence
 from server.domain.tenants import AccessReview, Tenant, TenantNotVerified, TenantStatus, TenantSuspended
 from server.domain.terms import Clause, PolicyDocument
 from server.errors import Forbidden, NotFound, UnsupportedFeature, VisageError
 
 RECOGNITION_SCOPE = "recognition"
 """The name a clause's `scope.operations` uses for every recognition class at once."""
+
+ATTRIBUTE_INFERENCE_SCOPE = "attribute_inference"
+"""The name a clause's `scope.operations` uses for any call that asks to infer a sensitive attribute."""
 
 ANY = "*"
 """A scope value that matches every customer type or country."""
@@ -54,6 +61,26 @@ class PolicyRequest:
     at: datetime
     recent_recognition_calls: int
     """This tenant's recognition calls in the policy's cadence window, this one included."""
+    provenance: Provenance = NO_PROVENANCE
+    """The content credentials of the image the call carries (a face being added to a collection)."""
+    face_provenances: tuple[Provenance, ...] = ()
+    """The provenance stored with the faceIds the call uses, in the order of `face_captures`."""
+    doubts: tuple[str, ...] = ()
+    """Signals a caller cannot choose, from this call's image and the detect calls of its faceIds."""
+    recent_faces: int = 0
+    """Distinct faces this tenant (or its linked organisation, whichever is more) handled in the cadence
+    window, this call's included."""
+    sensitive_attributes: tuple[str, ...] = ()
+    """Retired attributes the call asks to infer (age, emotion, ...): the `attribute_inference` scope."""
+
+    def face_evidence(self) -> tuple[FaceEvidence, ...]:
+        """The faces the call uses, each with what was said and what its credentials show: the image
+        being added for an enrollment, the faceIds otherwise (a faceId without provenance has none)."""
+        if self.operation is OperationClass.FACE_ENROLLMENT:
+            return (FaceEvidence(self.capture, self.provenance, "the image", THIS_CALL),)
+        pairs = itertools.zip_longest(self.face_captures, self.face_provenances)
+        return tuple(FaceEvidence(capture or CaptureContext(), provenance or NO_PROVENANCE, "a face it uses",
+                                  "the detect call of a face it uses") for capture, provenance in pairs)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,6 +101,10 @@ class PolicyDecision:
             return TermsOfUseViolation(
                 self.message, details={"innererror": {"code": self.clause, "policyVersion": self.policy_version}}
             )
+        if self.code == UnsupportedFeature.code and self.clause is not None:
+            # a clause answered in Azure's own words (a retired attribute): which clause, beside them
+            return UnsupportedFeature(self.message, details={"innererror": {"code": self.clause,
+                                                                            "policyVersion": self.policy_version}})
         if self.code == UnsupportedFeature.code and self.message.startswith(LIMITED_ACCESS_MESSAGE):
             # Azure's message verbatim (clients match on it); why, in Visage's words, beside it
             why = self.message.removeprefix(LIMITED_ACCESS_MESSAGE).strip()
@@ -87,30 +118,24 @@ class PolicyDecision:
             return known[self.code](self.message)
         return NotFound(self.message, code=self.code)
 
-    def to_public(self) -> dict[str, object]:
-        return {
-            "allowed": self.allowed,
-            "code": self.code,
-            "clause": self.clause,
-            "policy_version": self.policy_version,
-            "message": self.message,
-            "realtime": self.realtime,
-            "reasons": list(self.reasons),
-        }
+
+def standing_refusal(tenant: Tenant, document: PolicyDocument) -> PolicyDecision | None:
+    """The refusal that holds whatever the call is (a suspended tenant), or None."""
+    if tenant.status is TenantStatus.SUSPENDED:
+        return _refused(TenantSuspended.code, TenantSuspended.message, document.version, ("the tenant is suspended",))
+    return None
 
 
 def decide(request: PolicyRequest, document: PolicyDocument) -> PolicyDecision:
     tenant, version = request.tenant, document.version
-    if tenant.status is TenantStatus.SUSPENDED:
-        return _refused(TenantSuspended.code, TenantSuspended.message, version, ("the tenant is suspended",))
+    if (refusal := standing_refusal(tenant, document)) is not None:
+        return refusal
 
     in_scope = [clause for clause in document.clauses if _in_scope(clause, request)]
     realtime: bool | None = None
     realtime_reasons: tuple[str, ...] = ()
     if any(clause.scope.get("realtime_only") for clause in in_scope):
-        realtime, realtime_reasons = is_realtime(
-            request.capture, request.face_captures, request.at, request.recent_recognition_calls, document
-        )
+        realtime, realtime_reasons = _realtime_under(request, document)
     violated = [clause for clause in in_scope if realtime or not clause.scope.get("realtime_only")]
     if violated:
         return _violation(violated, document, realtime, realtime_reasons)
@@ -128,9 +153,20 @@ def decide(request: PolicyRequest, document: PolicyDocument) -> PolicyDecision:
         return _refused(TenantNotVerified.code, TenantNotVerified.message, version,
                         ("the email address is not verified and the grace period has ended",), realtime)
 
-    reasons = realtime_reasons or _allowed_reasons(request, realtime)
+    reasons = realtime_reasons or _allowed_reasons(request, realtime, document)
     return PolicyDecision(True, None, None, version, f"Allowed under the terms of use, version {version}.",
                           realtime, reasons)
+
+
+def _realtime_under(request: PolicyRequest, document: PolicyDocument) -> tuple[bool, tuple[str, ...]]:
+    """Real time as this version of the terms decides it: by the faces' provenance (2026-12 on), or by
+    the capture headers and the call cadence (earlier versions, kept for the dry run)."""
+    if provenance_policy.uses_provenance(document.settings):
+        settings = provenance_policy.settings_of(document.version, document.settings)
+        reasons = provenance_policy.realtime_reasons(request.face_evidence(), request.capture, request.doubts,
+                                                     request.recent_faces, request.at, settings)
+        return bool(reasons), reasons
+    return is_realtime(request.capture, request.face_captures, request.at, request.recent_recognition_calls, document)
 
 
 def is_realtime(
@@ -179,15 +215,19 @@ def _in_scope(clause: Clause, request: PolicyRequest) -> bool:
     scope = clause.scope
     return (
         clause.effective <= request.at
-        and _covers_operation(scope.get("operations", ()), request.operation)
+        and _covers_operation(scope.get("operations", ()), request)
         and _matches(scope.get("customer_types", ANY), request.tenant.customer_type.value)
         and _matches(scope.get("countries", ANY), request.tenant.country)
     )
 
 
-def _covers_operation(names: Sequence[str], operation: OperationClass) -> bool:
+def _covers_operation(names: Sequence[str], request: PolicyRequest) -> bool:
+    operation = request.operation
     return any(
-        name == operation.value or (name == RECOGNITION_SCOPE and operation in RECOGNITION_CLASSES) for name in names
+        name == operation.value
+        or (name == RECOGNITION_SCOPE and operation in RECOGNITION_CLASSES)
+        or (name == ATTRIBUTE_INFERENCE_SCOPE and bool(request.sensitive_attributes))
+        for name in names
     )
 
 
@@ -204,12 +244,22 @@ def _violation(
         f"{clause.title.lower()}."
     )
     if clause.scope.get("realtime_only"):
-        recency, _, _ = _realtime_settings(document)
-        message += (f" This call counts as real time because {'; '.join(realtime_reasons)}. "
-                    + RECORDED_HINT.format(hours=_hours(recency)))
+        message += f" This call counts as real time because {'; '.join(realtime_reasons)}. " + _hint(document)
     message += " Nothing was done."
     reasons = tuple(f"clause {c.id} applies" for c in violated) + realtime_reasons
+    if clause.answer:
+        return PolicyDecision(False, clause.answer["code"], clause.id, document.version, clause.answer["message"],
+                              realtime, reasons)
     return PolicyDecision(False, TermsOfUseViolation.code, clause.id, document.version, message, realtime, reasons)
+
+
+def _hint(document: PolicyDocument) -> str:
+    """What a caller refused for real time may still do, in the words of the version that refused it."""
+    if provenance_policy.uses_provenance(document.settings):
+        settings = provenance_policy.settings_of(document.version, document.settings)
+        return provenance_policy.PROVENANCE_HINT.format(hours=settings.hours)
+    recency, _, _ = _realtime_settings(document)
+    return RECORDED_HINT.format(hours=_hours(recency))
 
 
 def _refused(code: str, message: str, version: str, reasons: tuple[str, ...],
@@ -217,7 +267,10 @@ def _refused(code: str, message: str, version: str, reasons: tuple[str, ...],
     return PolicyDecision(False, code, None, version, message, realtime, reasons)
 
 
-def _allowed_reasons(request: PolicyRequest, realtime: bool | None) -> tuple[str, ...]:
+def _allowed_reasons(request: PolicyRequest, realtime: bool | None, document: PolicyDocument) -> tuple[str, ...]:
+    if realtime is False and provenance_policy.uses_provenance(document.settings):
+        return ("every face it uses comes from an image with trusted content credentials captured before the "
+                "real-time threshold",)
     if request.operation not in RECOGNITION_CLASSES:
         return (f"{request.operation.value} needs no Limited Access approval",)
     if realtime is False:

@@ -2,8 +2,10 @@
 
 Detection needs no approval. Verification and identification do: the declared use cases say
 whether recognition is wanted at all, customer types an operator trusts are approved at once, the
-others wait for a person, and so does a signup whose organization or email reads as police while
-declaring another customer type.
+others wait for a person. So do, whatever their customer type: a signup whose organization or email
+reads as police while declaring another type, a government signup that does not state it has no
+policing function, one that asks for identification on footage, and one linked to an earlier police,
+rejected or suspended tenant.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import dataclasses
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
+from server.domain.linking import LinkKey, LinkKind
 from server.domain.tenants import AccessReview, CustomerType, Decision, Tenant, TenantStatus
 from server.domain.use_cases import use_cases
 from server.errors import BadArgument
@@ -28,8 +31,18 @@ OPERATOR = "operator"
 
 
 POLICE_SIGNUP_REASON = "the signup reads as law enforcement"
-"""How a review reason for a signup that reads as police begins; approving such a signup needs the
-operator to state the customer type, so that a police tenant is not approved as something else."""
+"""How a review reason for a signup that reads as police begins. Tenants recorded before
+`Tenant.customer_type_to_confirm` existed are known by it."""
+
+GOVERNMENT_REASON = ("customer type government without a statement that the organization has no policing "
+                     "function: an operator confirms its type")
+
+FOOTAGE_REASON = "the declared use cases ask for identification on footage ({cases}), which an operator reviews"
+
+LINKED_REASON = ("the signup shares {how} with an earlier signup that an operator looks at together with this "
+                 "one")
+"""Said to the tenant, which must never learn who else signed up or how that went: the operator's
+view of the tenant names the linked tenants and their decisions."""
 
 
 class ReviewDecision:
@@ -39,9 +52,36 @@ class ReviewDecision:
     CORRECT_COUNTRY = "correct_country"
 
 
+@dataclasses.dataclass(frozen=True)
+class Link:
+    """An earlier tenant a signup is linked to, and by what (see domain/linking.py)."""
+
+    tenant: Tenant
+    by: tuple[LinkKey, ...]
+
+    @property
+    def kinds(self) -> tuple[LinkKind, ...]:
+        return tuple(key.kind for key in self.by)
+
+
+@dataclasses.dataclass(frozen=True)
+class Admission:
+    """Where Limited Access starts: the state, the reasons a review is needed, and whether approving
+    needs the operator to state the customer type (police could be hiding behind the declared one)."""
+
+    access: AccessReview
+    reasons: tuple[str, ...] = ()
+    confirm_type: bool = False
+
+
 def wants_recognition(declared: Collection[str]) -> bool:
     """Whether any declared use case needs a Limited Access feature (verification, identification)."""
     return any(case.features for case in use_cases() if case.id in declared)
+
+
+def on_footage(declared: Collection[str]) -> tuple[str, ...]:
+    """The declared use cases that identify people on footage."""
+    return tuple(case.id for case in use_cases() if case.on_footage and case.id in declared)
 
 
 def initial_access(
@@ -49,29 +89,57 @@ def initial_access(
     *,
     declared_use_cases: Collection[str] | None = None,
     police_matches: Sequence[str] = (),
-    earlier_signups: Sequence[Tenant] = (),
+    linked: Sequence[Link] = (),
+    no_policing_function: bool = False,
     auto_approved: Collection[CustomerType] = AUTO_APPROVED_TYPES,
-) -> tuple[AccessReview, tuple[str, ...]]:
+) -> Admission:
     """Where Limited Access starts, and the reasons when a review is needed."""
-    doubts = sorted({why for earlier in earlier_signups if (why := _doubt_about(earlier, customer_type))})
-    # the tenant reads its own reasons: say what, never which other tenant
-    reasons: list[str] = [f"the email address signed up before, as {why}" for why in doubts]
-    if police_matches and customer_type is not CustomerType.LAW_ENFORCEMENT:
+    police = customer_type is CustomerType.LAW_ENFORCEMENT
+    reasons: list[str] = []
+    confirm = False
+    for earlier in linked:
+        why = _doubt_about(earlier.tenant, customer_type)
+        if why is None:
+            continue
+        confirm |= earlier.tenant.customer_type is CustomerType.LAW_ENFORCEMENT
+        # the same mailbox is the same person, who may hear its own history; anything else stays unsaid
+        reasons.append(f"the email address signed up before, as {why}" if LinkKind.EMAIL in earlier.kinds else
+                       LINKED_REASON.format(how=_describe(earlier.kinds)))
+    if police_matches and not police:
         reasons.append(f"{POLICE_SIGNUP_REASON} ({'; '.join(police_matches)}) but declares customer "
                        f"type {customer_type.value}")
+        confirm = True
+    if customer_type is CustomerType.GOVERNMENT and not no_policing_function:
+        reasons.append(GOVERNMENT_REASON)
+        confirm = True
+    if footage := on_footage(declared_use_cases or ()):
+        reasons.append(FOOTAGE_REASON.format(cases=", ".join(footage)))
+        confirm = True
     wanted = declared_use_cases is None or wants_recognition(declared_use_cases)
     if wanted and customer_type not in auto_approved:
         reasons.append(f"customer type {customer_type.value} is reviewed by an operator")
     if reasons:
-        return AccessReview.PENDING, tuple(reasons)
+        return Admission(AccessReview.PENDING, tuple(dict.fromkeys(reasons)), confirm and not police)
     if not wanted:
-        return AccessReview.NOT_REQUESTED, ("the declared use cases need detection only",)
-    return AccessReview.APPROVED, ()
+        return Admission(AccessReview.NOT_REQUESTED, ("the declared use cases need detection only",))
+    return Admission(AccessReview.APPROVED)
+
+
+def needs_stated_type(tenant: Tenant) -> bool:
+    """Whether approving this tenant needs the operator to state its customer type."""
+    return tenant.customer_type_to_confirm or any(reason.startswith(POLICE_SIGNUP_REASON)
+                                                  for reason in tenant.review_reasons)
+
+
+def _describe(kinds: Sequence[LinkKind]) -> str:
+    names = {LinkKind.EMAIL: "its email address", LinkKind.DOMAIN: "its email domain",
+             LinkKind.ORGANIZATION: "its organization name"}
+    return " and ".join(names[kind] for kind in kinds)
 
 
 def _doubt_about(earlier: Tenant, customer_type: CustomerType) -> str | None:
-    """Why an earlier tenant of the same email calls for a review of a new signup, if it does: a
-    police tenant, or a rejected or suspended one, signing up again as something else."""
+    """Why an earlier linked tenant calls for a review of a new signup, if it does: a police tenant
+    signing up again as something else, or a rejected or suspended one signing up again."""
     if earlier.customer_type is CustomerType.LAW_ENFORCEMENT and customer_type is not CustomerType.LAW_ENFORCEMENT:
         return "a law_enforcement tenant"
     if earlier.access is AccessReview.REJECTED:
@@ -93,10 +161,10 @@ def reviewed(
 ) -> Tenant:
     """The tenant after an operator approves or rejects it, optionally correcting its customer type
     and country (the terms of use depend on both)."""
-    if (decision == ReviewDecision.APPROVE and customer_type is None
-            and any(reason.startswith(POLICE_SIGNUP_REASON) for reason in tenant.review_reasons)):
-        raise BadArgument("This signup reads as law enforcement: approve it with customer_type set, "
-                          "law_enforcement or the type you confirmed it is.", details={"target": "customer_type"})
+    if decision == ReviewDecision.APPROVE and customer_type is None and needs_stated_type(tenant):
+        raise BadArgument("This signup could be law enforcement under another customer type (see its review "
+                          "reasons): approve it with customer_type set, law_enforcement or the type you confirmed "
+                          "it is.", details={"target": "customer_type"})
     decisions = list(tenant.decisions)
     corrected_country = tenant.country
     if country is not None and country != tenant.country:

@@ -109,6 +109,10 @@ class Tenant:
     review_reasons: tuple[str, ...] = ()
     decisions: tuple[Decision, ...] = ()
     email_verified_at: datetime | None = None
+    no_policing_function: bool = False
+    """The signup stated that the organization has no policing function (asked of government signups)."""
+    customer_type_to_confirm: bool = False
+    """Approving Limited Access needs the operator to state the customer type (set by the review at signup)."""
 
     @property
     def email_verified(self) -> bool:
@@ -135,6 +139,8 @@ class Tenant:
             "review_reasons": json.dumps(list(self.review_reasons)),
             "decisions": json.dumps([d.to_dict() for d in self.decisions]),
             "email_verified_at": format_time(self.email_verified_at) if self.email_verified_at else "",
+            "no_policing_function": _flag(self.no_policing_function),
+            "customer_type_to_confirm": _flag(self.customer_type_to_confirm),
         }
 
     @classmethod
@@ -154,23 +160,10 @@ class Tenant:
             review_reasons=tuple(json.loads(raw.get("review_reasons") or "[]")),
             decisions=tuple(Decision.from_dict(d) for d in json.loads(raw.get("decisions") or "[]")),
             email_verified_at=parse_time(raw["email_verified_at"]) if raw.get("email_verified_at") else None,
+            no_policing_function=raw.get("no_policing_function") == "true",
+            customer_type_to_confirm=raw.get("customer_type_to_confirm") == "true",
         )
 
-    def to_public(self) -> dict[str, object]:
-        """What the tenant itself, and the operator, see."""
-        return {
-            "tenant_id": self.tenant_id,
-            "organization": self.organization,
-            "email": self.email,
-            "customer_type": self.customer_type.value,
-            "country": self.country,
-            "use_cases": list(self.use_cases),
-            "terms_version": self.terms_version,
-            "terms_accepted_at": format_time(self.terms_accepted_at),
-            "created_at": format_time(self.created_at),
-            "status": self.status.value,
-            "email_verified": self.email_verified,
-            "limited_access": self.access.value,
-            "review_reasons": list(self.review_reasons),
-            "decisions": [d.to_dict() for d in self.decisions],
-        }
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"

@@ -20,6 +20,9 @@ class Clause:
     source: str
     effective: datetime
     scope: dict[str, Any]
+    answer: dict[str, str] | None = None
+    """Azure's own error code and message for a refusal under this clause, where Azure has one
+    (clients match on them); Visage's TermsOfUseViolation otherwise."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +53,7 @@ def _parse(raw: dict[str, Any]) -> PolicyDocument:
         title=raw["title"],
         summary=raw["summary"],
         clauses=tuple(
-            Clause(c["id"], c["title"], c["text"], c["source"], parse_time(c["effective"]), c["scope"])
+            Clause(c["id"], c["title"], c["text"], c["source"], parse_time(c["effective"]), c["scope"], c.get("answer"))
             for c in raw["clauses"]
         ),
         settings={key: value for key, value in raw.items() if key not in known},
@@ -68,3 +71,15 @@ def current(at: datetime) -> PolicyDocument:
     """The latest version in effect at a moment."""
     in_effect = [doc for doc in documents() if doc.effective <= at]
     return in_effect[-1] if in_effect else documents()[0]
+
+
+def in_force(at: datetime, newest_seen: str | None) -> PolicyDocument:
+    """The version in force: the newest whose effective date has passed by `at`, unless a newer one was
+    already seen in force (`newest_seen`), which then stays: a host clock set backwards does not bring
+    older terms back. Older versions serve only the dry run (`document`)."""
+    by_clock = current(at)
+    try:
+        seen = document(newest_seen) if newest_seen else None
+    except KeyError:  # a version this code does not have (it was rolled back): the clock decides
+        seen = None
+    return seen if seen is not None and seen.effective > by_clock.effective else by_clock

@@ -102,24 +102,17 @@ class TrainingRun:
     def in_progress(self) -> bool:
         return not self.status.finished
 
-    def training_result(self, api_version: str) -> dict[str, object]:
-        """Azure's TrainingResult."""
-        result: dict[str, object] = {
-            "status": self.status.wire(api_version),
-            "createdDateTime": format_time(self.created),
-            "lastActionDateTime": format_time(self.last_action),
-            "lastSuccessfulTrainingDateTime": format_time(self.last_success) if self.last_success else None,
-            "message": self.message,
-        }
-        return result
+    def training_result(self, api_version: str) -> TrainingResult:
+        return TrainingResult(self.status.wire(api_version), self.created, self.last_action, self.last_success,
+                              self.message)
 
-    def operation_result(self) -> dict[str, object]:
-        """Azure's OperationResult for GET /operations/{operationId}."""
-        return {
-            "operationId": self.operation_id,
-            "status": self.status.value,
-            "createdTime": format_time(self.created),
-            "lastActionTime": format_time(self.last_action),
-            "finishedTime": format_time(self.finished) if self.finished else None,
-            "message": self.message,
-        }
+
+@dataclasses.dataclass(frozen=True)
+class TrainingResult:
+    """Azure's TrainingResult: the latest run, its status spelled as the API version spells it."""
+
+    status: str
+    created: datetime
+    last_action: datetime
+    last_success: datetime | None
+    message: str | None

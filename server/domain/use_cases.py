@@ -13,12 +13,15 @@ class UseCase:
     id: str
     label: str
     features: tuple[str, ...]
+    on_footage: bool = False
+    """Identifies people in footage they did not present themselves: reviewed whatever the customer type."""
 
 
 @functools.cache
 def use_cases() -> tuple[UseCase, ...]:
     raw = json.loads(resources.files("server").joinpath("data/use_cases.json").read_text())
-    return tuple(UseCase(u["id"], u["label"], tuple(u["features"])) for u in raw["use_cases"])
+    return tuple(UseCase(u["id"], u["label"], tuple(u["features"]), bool(u.get("on_footage")))
+                 for u in raw["use_cases"])
 
 
 def use_case_ids() -> tuple[str, ...]:

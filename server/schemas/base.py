@@ -1,17 +1,20 @@
-"""The one seam for marshmallow customisation.
+"""The one seam for marshmallow customisation: how input is read and how replies are written.
 
 Azure's service matches JSON property and query parameter names without regard to case (the
 official SDKs send camelCase, older samples other casings), so data-plane schemas map each
-incoming name to its declared spelling before loading. Unknown names are ignored, as Azure does.
+incoming name to its declared spelling before loading; unknown names are ignored, as Azure does.
+Management input is strict. Replies are dumped from the domain's records (`ReplySchema`), with
+times in Azure's format (`Time`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, pre_load
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_dump, pre_load
 
+from server.domain.clock import format_time
 from server.domain.tenants import is_country_code
 
 REQUIRED_IN_DOCUMENT = "x-visage-required"
@@ -54,3 +57,24 @@ class StrictSchema(Schema):
 
     class Meta:
         unknown = RAISE
+
+
+class Time(fields.DateTime):
+    """A moment as Azure writes it: UTC, RFC 3339 with milliseconds and a Z."""
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else format_time(value)
+
+
+class ReplySchema(Schema):
+    """What a route answers, dumped from the domain's records by attribute name. The wire names in
+    `omit_when_none` are left out when they have no value, as Azure leaves them out."""
+
+    omit_when_none: ClassVar[frozenset[str]] = frozenset()
+
+    @post_dump
+    def _omit_absent(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        for name in self.omit_when_none:
+            if data.get(name, ...) is None:
+                del data[name]
+        return data

@@ -1,7 +1,8 @@
 """Collections on the wire: bodies and query strings the routes read, and what they answer.
 
 Bodies are read loosely (the service checks them with Azure's messages); the metadata types them
-for the OpenAPI document.
+for the OpenAPI document. Answers are dumped from the domain's Collection, Person, PersistedFace
+and TrainingRun records.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from marshmallow import Schema, fields, validate
 from server.domain.collections import RULES, CollectionKind, KindRules
 from server.domain.detection import DetectionModel, RecognitionModel
 from server.domain.training import TrainingStatus
-from server.schemas.base import WireSchema, required
+from server.schemas.base import ReplySchema, Time, WireSchema, required
 
 NAME = {"type": "string", "minLength": 1, "maxLength": 128}
 USER_DATA = {"type": "string", "maxLength": 16384}
@@ -64,55 +65,61 @@ class AddFaceQuerySchema(WireSchema):
     userData = fields.String(load_default=None, metadata=FACE_USER_DATA)
 
 
-class PersistedFaceSchema(Schema):
-    persistedFaceId = fields.UUID(required=True)
-    userData = fields.String()
+class PersistedFaceSchema(ReplySchema):
+    omit_when_none = frozenset({"userData"})
+
+    persistedFaceId = fields.UUID(required=True, attribute="face_id")
+    userData = fields.String(attribute="user_data")
 
 
-class PersonSchema(Schema):
-    personId = fields.UUID(required=True)
+class PersonSchema(ReplySchema):
+    omit_when_none = frozenset({"userData"})
+
+    personId = fields.UUID(required=True, attribute="person_id")
     name = fields.String(required=True)
-    userData = fields.String()
-    persistedFaceIds = fields.List(fields.UUID(), required=True)
+    userData = fields.String(attribute="user_data")
+    persistedFaceIds = fields.List(fields.UUID(), required=True, attribute="face_ids")
 
 
-class CreatePersonResultSchema(Schema):
-    personId = fields.UUID(required=True)
+class CreatePersonResultSchema(ReplySchema):
+    personId = fields.UUID(required=True, attribute="person_id")
 
 
-class AddFaceResultSchema(Schema):
-    persistedFaceId = fields.UUID(required=True)
+class AddFaceResultSchema(ReplySchema):
+    persistedFaceId = fields.UUID(required=True, attribute="face_id")
 
 
-class TrainingResultSchema(Schema):
+class TrainingResultSchema(ReplySchema):
     status = fields.String(required=True, metadata={"enum": [s.value for s in TrainingStatus] + ["notstarted"],
                                                     "description": "notstarted (v1.0) or notStarted."})
-    createdDateTime = fields.DateTime(required=True)
-    lastActionDateTime = fields.DateTime(required=True)
-    lastSuccessfulTrainingDateTime = fields.DateTime(required=True, allow_none=True)
+    createdDateTime = Time(required=True, attribute="created")
+    lastActionDateTime = Time(required=True, attribute="last_action")
+    lastSuccessfulTrainingDateTime = Time(required=True, allow_none=True, attribute="last_success")
     message = fields.String(required=True, allow_none=True)
 
 
-class OperationResultSchema(Schema):
-    operationId = fields.UUID(required=True)
+class OperationResultSchema(ReplySchema):
+    operationId = fields.UUID(required=True, attribute="operation_id")
     status = fields.String(required=True, validate=validate.OneOf([s.value for s in TrainingStatus]))
-    createdTime = fields.DateTime(required=True)
-    lastActionTime = fields.DateTime(required=True)
-    finishedTime = fields.DateTime(required=True, allow_none=True)
+    createdTime = Time(required=True, attribute="created")
+    lastActionTime = Time(required=True, attribute="last_action")
+    finishedTime = Time(required=True, allow_none=True, attribute="finished")
     message = fields.String(required=True, allow_none=True)
 
 
 def _collection_schema(rules: KindRules) -> type[Schema]:
     shape: dict[str, fields.Field] = {
-        rules.id_field: fields.String(required=True),
+        rules.id_field: fields.String(required=True, attribute="collection_id"),
         "name": fields.String(required=True),
-        "userData": fields.String(),
-        "recognitionModel": fields.String(validate=validate.OneOf(RECOGNITION_MODELS), metadata={
-            "description": "Present when returnRecognitionModel=true."}),
+        "userData": fields.String(attribute="user_data"),
+        "recognitionModel": fields.String(validate=validate.OneOf(RECOGNITION_MODELS), attribute="recognition_model",
+                                          metadata={"description": "Present when returnRecognitionModel=true."}),
     }
     if rules.kind is CollectionKind.FACE_LIST:
-        shape["persistedFaces"] = fields.List(fields.Nested(PersistedFaceSchema))
-    return Schema.from_dict(shape, name=rules.code)
+        shape["persistedFaces"] = fields.List(fields.Nested(PersistedFaceSchema), attribute="persisted_faces")
+    schema: type[Schema] = type(rules.type_name, (ReplySchema,), {
+        **shape, "omit_when_none": frozenset({"userData"}), "__doc__": f"A {rules.noun.lower()}."})
+    return schema
 
 
 COLLECTION_SCHEMAS: dict[CollectionKind, type[Schema]] = {kind: _collection_schema(rules) for kind, rules in

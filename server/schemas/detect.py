@@ -30,13 +30,15 @@ class DetectQuerySchema(WireSchema):
 
     @post_load
     def _to_options(self, data: dict[str, Any], **_: Any) -> detection.DetectOptions:
+        attributes, sensitive = detection.parse_attributes(data["attributes"])
         options = detection.DetectOptions(
             detection_model=detection.parse_detection_model(data["detection_model"]),
             recognition_model=detection.parse_recognition_model(data["recognition_model"]),
             return_face_id=data["return_face_id"],
             return_landmarks=data["return_landmarks"],
             return_recognition_model=data["return_recognition_model"],
-            attributes=detection.parse_attributes(data["attributes"]),
+            attributes=attributes,
+            sensitive_attributes=sensitive,
             face_id_ttl=detection.check_face_id_ttl(data["face_id_ttl"]),
         )
         return detection.check_options(options)

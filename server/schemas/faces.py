@@ -1,11 +1,11 @@
-"""What detect answers (documentation schemas: the service builds these shapes, the OpenAPI
-contract and schemathesis check them)."""
+"""What detect answers, dumped from the detection service's DetectedFace records."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
 from server.domain.detection import RecognitionModel
+from server.schemas.base import ReplySchema
 
 LANDMARK_NAMES = (
     "pupilLeft", "pupilRight", "noseTip", "mouthLeft", "mouthRight", "eyebrowLeftOuter", "eyebrowLeftInner",
@@ -66,13 +66,16 @@ class FaceAttributesSchema(Schema):
     qualityForRecognition = fields.String(validate=validate.OneOf(LEVELS))
 
 
-class DetectedFaceSchema(Schema):
-    faceId = fields.UUID(metadata={"description": "Present unless returnFaceId=false; expires after "
-                                                  "faceIdTimeToLive seconds."})
-    recognitionModel = fields.String(validate=validate.OneOf([m.value for m in RecognitionModel]))
-    faceRectangle = fields.Nested(FaceRectangleSchema, required=True)
-    faceLandmarks = fields.Nested(FaceLandmarksSchema)
-    faceAttributes = fields.Nested(FaceAttributesSchema)
+class DetectedFaceSchema(ReplySchema):
+    omit_when_none = frozenset({"faceId", "recognitionModel", "faceLandmarks", "faceAttributes"})
+
+    faceId = fields.UUID(attribute="face_id", metadata={
+        "description": "Present unless returnFaceId=false; expires after faceIdTimeToLive seconds."})
+    recognitionModel = fields.String(attribute="recognition_model",
+                                     validate=validate.OneOf([m.value for m in RecognitionModel]))
+    faceRectangle = fields.Nested(FaceRectangleSchema, required=True, attribute="face_rectangle")
+    faceLandmarks = fields.Nested(FaceLandmarksSchema, attribute="face_landmarks")
+    faceAttributes = fields.Nested(FaceAttributesSchema, attribute="face_attributes")
 
 
 class ImageUrlSchema(Schema):

@@ -1,11 +1,11 @@
-"""Bodies, query strings and answers of the management API."""
+"""Bodies, query strings and answers of the management API's deployments."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
 from server.domain.deployments import NAME_PATTERN, REGIONS, KeyName, Sku
-from server.schemas.base import StrictSchema
+from server.schemas.base import ReplySchema, StrictSchema, Time
 
 SKUS = [sku.value for sku in Sku]
 KEY_NAMES = [key.value for key in KeyName]
@@ -29,17 +29,21 @@ class RegenerateKeySchema(StrictSchema):
         KEY_NAMES, error="keyName must be key1 or key2."))
 
 
-class DeploymentKeysSchema(Schema):
+class DeploymentKeysSchema(ReplySchema):
     key1 = fields.String()
     key2 = fields.String()
 
 
-class DeploymentSchema(Schema):
-    name = fields.String(required=True)
-    sku = fields.String(required=True, validate=validate.OneOf(SKUS))
-    region = fields.String(required=True)
+class DeploymentSchema(ReplySchema):
+    """Dumped from a PublishedDeployment."""
+
+    omit_when_none = frozenset({"keys"})
+
+    name = fields.String(required=True, attribute="deployment.name")
+    sku = fields.String(required=True, validate=validate.OneOf(SKUS), attribute="deployment.sku")
+    region = fields.String(required=True, attribute="deployment.region")
     endpoint = fields.String(required=True, metadata={"description": "The base URL to call the data plane at."})
-    created_at = fields.DateTime(required=True)
+    created_at = Time(required=True, attribute="deployment.created_at")
     keys = fields.Nested(DeploymentKeysSchema, metadata={
         "description": "Only when the deployment was just created, or a key just regenerated: keys are stored "
                        "hashed and can never be read back."})

@@ -10,11 +10,11 @@ import dataclasses
 import uuid
 from typing import Any
 
-from marshmallow import Schema, fields, post_load, validate
+from marshmallow import fields, post_load, validate
 
 from server.domain.collections import RULES, CollectionKind, check_collection_id
 from server.errors import BadArgument
-from server.schemas.base import WireSchema, required
+from server.schemas.base import ReplySchema, WireSchema, required
 
 DEFAULT_IDENTIFY_THRESHOLD = 0.5
 """Azure leaves the default "specified by algorithm"; Visage uses its isIdentical threshold."""
@@ -203,27 +203,30 @@ class GroupSchema(_Loose):
         return face_ids(data["faceIds"], 2, 1000)
 
 
-class CandidateSchema(Schema):
-    personId = fields.UUID(required=True)
+class CandidateSchema(ReplySchema):
+    personId = fields.UUID(required=True, attribute="person_id")
     confidence = fields.Float(required=True, validate=validate.Range(0, 1))
 
 
-class IdentifyResultSchema(Schema):
-    faceId = fields.UUID(required=True)
+class IdentifyResultSchema(ReplySchema):
+    faceId = fields.UUID(required=True, attribute="face_id")
     candidates = fields.List(fields.Nested(CandidateSchema), required=True)
 
 
-class VerificationResultSchema(Schema):
-    isIdentical = fields.Boolean(required=True)
+class VerificationResultSchema(ReplySchema):
+    isIdentical = fields.Boolean(required=True, attribute="is_identical")
     confidence = fields.Float(required=True, validate=validate.Range(0, 1))
 
 
-class SimilarFaceSchema(Schema):
-    faceId = fields.UUID(metadata={"description": "When searching among faceIds."})
-    persistedFaceId = fields.UUID(metadata={"description": "When searching a face list or large face list."})
+class SimilarFaceSchema(ReplySchema):
+    omit_when_none = frozenset({"faceId", "persistedFaceId"})
+
+    faceId = fields.UUID(attribute="face_id", metadata={"description": "When searching among faceIds."})
+    persistedFaceId = fields.UUID(attribute="persisted_face_id", metadata={
+        "description": "When searching a face list or large face list."})
     confidence = fields.Float(required=True, validate=validate.Range(0, 1))
 
 
-class GroupResultSchema(Schema):
+class GroupResultSchema(ReplySchema):
     groups = fields.List(fields.List(fields.UUID()), required=True)
-    messyGroup = fields.List(fields.UUID(), required=True)
+    messyGroup = fields.List(fields.UUID(), required=True, attribute="messy_group")

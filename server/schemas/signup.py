@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, post_load, pre_load, validate
+from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from server.domain.tenants import CustomerType
 from server.domain.use_cases import use_case_ids
@@ -12,6 +12,7 @@ from server.schemas.base import StrictSchema, country_code
 
 CUSTOMER_TYPES = [member.value for member in CustomerType]
 TERMS_NOT_ACCEPTED = "The terms of use must be accepted to sign up."
+POLICE_WITH_NO_POLICING = "A law_enforcement signup cannot state that the organization has no policing function."
 
 
 def _use_case(value: str) -> None:
@@ -36,6 +37,10 @@ class SignupSchema(StrictSchema):
     use_cases = fields.List(fields.String(validate=_use_case), required=True,
                             validate=validate.Length(min=1, error="Declare at least one intended use case."),
                             error_messages={"required": "Declare at least one intended use case."})
+    no_policing_function = fields.Boolean(load_default=False, metadata={
+        "description": "The organization has no policing function (no police, law-enforcement, border or criminal "
+                       "investigation powers). A government signup that does not state it waits for an operator's "
+                       "review, who confirms its customer type."})
     accept_terms = fields.Boolean(required=True, validate=validate.Equal(True, error=TERMS_NOT_ACCEPTED),
                                   error_messages={"required": TERMS_NOT_ACCEPTED})
 
@@ -55,6 +60,11 @@ class SignupSchema(StrictSchema):
             local, _, domain = data["email"].rpartition("@")
             data["email"] = f"{local}@{domain.lower()}" if local else data["email"]
         return data
+
+    @validates_schema
+    def _no_policing_is_not_police(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("no_policing_function") and data.get("customer_type") == CustomerType.LAW_ENFORCEMENT.value:
+            raise ValidationError(POLICE_WITH_NO_POLICING, field_name="no_policing_function")
 
     @post_load
     def _unique_use_cases(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:

@@ -1,5 +1,8 @@
-"""Collection operations (PersonGroup, LargePersonGroup, FaceList, LargeFaceList), one function each,
-named as Azure names them; the kind's rules say which codes, messages and limits apply."""
+"""Collection operations (PersonGroup, LargePersonGroup, FaceList, LargeFaceList), one function each.
+
+Every function acts for a caller (a tenant through one of its deployments) on one kind of
+collection; the kind's rules say which codes, messages and limits apply.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +12,40 @@ import uuid
 from redis import Redis
 
 from server.domain import collections as rules_of
+from server.domain.callers import Caller
 from server.domain.clock import format_time, now
-from server.domain.collections import KindRules, PersistedFaceNotFound, PersonNotFound
+from server.domain.collections import (
+    RULES,
+    Collection,
+    CollectionKind,
+    KindRules,
+    PersistedFace,
+    PersistedFaceNotFound,
+    Person,
+    PersonNotFound,
+)
 from server.domain.deployments import Sku
 from server.domain.detection import DetectionModel, RecognitionModel
 from server.errors import BadArgument, InvalidImage
-from server.store.collections import CollectionRecord, CollectionStore, FaceRecordInCollection, PersonRecord
+from server.services.provenance import ImageEvidence
+from server.store.collections import CollectionStore
 from server.store.snapshots import SnapshotStore
 from server.store.training import TrainingStore
 from server.vision import detector
-from server.vision.images import decode_image
 
 
 @dataclasses.dataclass(frozen=True)
 class Scope:
-    """Where a collection call runs: one deployment of one tenant, and which kind of collection."""
+    """Where a collection call runs: one deployment's collections of one kind."""
 
     redis: Redis
     deployment_id: str
     sku: Sku
     rules: KindRules
+
+    @classmethod
+    def of(cls, redis: Redis, caller: Caller, kind: CollectionKind) -> Scope:
+        return cls(redis, caller.deployment_id, caller.deployment.sku, RULES[kind])
 
     @property
     def store(self) -> CollectionStore:
@@ -39,15 +56,20 @@ class Scope:
         return SnapshotStore(self.redis, self.deployment_id, self.rules.kind.value)
 
     @property
+    def trainings(self) -> TrainingStore:
+        return TrainingStore(self.redis, self.deployment_id, self.rules.kind.value)
+
+    @property
     def limits(self) -> rules_of.Limits:
         return self.rules.limits[self.sku]
 
 
 # collections --------------------------------------------------------------------------------
 
-def create_collection(scope: Scope, collection_id: str, name: object, user_data: object,
-                      recognition_model: RecognitionModel) -> None:
-    record = CollectionRecord(
+def create_collection(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, name: object,
+                      user_data: object, recognition_model: RecognitionModel) -> Collection:
+    scope = Scope.of(redis, caller, kind)
+    record = Collection(
         collection_id=rules_of.check_collection_id(scope.rules, collection_id),
         name=str(rules_of.check_name(name, required=True)),
         user_data=rules_of.check_user_data(user_data),
@@ -55,9 +77,19 @@ def create_collection(scope: Scope, collection_id: str, name: object, user_data:
         created=format_time(now()),
     )
     scope.store.create(record, max_collections=scope.limits.collections)
+    return record
 
 
-def get_collection(scope: Scope, collection_id: str) -> CollectionRecord:
+def get_collection(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str) -> Collection:
+    """The collection; a FaceList comes with its persisted faces, as Azure's GET answers them."""
+    scope = Scope.of(redis, caller, kind)
+    record = _existing(scope, collection_id)
+    if kind is CollectionKind.FACE_LIST:
+        record = dataclasses.replace(record, persisted_faces=tuple(scope.store.all_faces(collection_id)))
+    return record
+
+
+def _existing(scope: Scope, collection_id: str) -> Collection:
     rules_of.check_collection_id(scope.rules, collection_id)
     record = scope.store.get(collection_id)
     if record is None:
@@ -65,12 +97,16 @@ def get_collection(scope: Scope, collection_id: str) -> CollectionRecord:
     return record
 
 
-def list_collections(scope: Scope, start: str | None, top: str | None) -> list[CollectionRecord]:
+def list_collections(redis: Redis, caller: Caller, kind: CollectionKind, start: str | None,
+                     top: str | None) -> list[Collection]:
+    scope = Scope.of(redis, caller, kind)
     after, count = rules_of.check_page(start, top) if scope.rules.paged else (None, rules_of.PAGE_SIZE_MAX)
     return scope.store.list_collections(after, count)
 
 
-def update_collection(scope: Scope, collection_id: str, name: object, user_data: object) -> None:
+def update_collection(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, name: object,
+                      user_data: object) -> Collection:
+    scope = Scope.of(redis, caller, kind)
     rules_of.check_collection_id(scope.rules, collection_id)
     if name is None and user_data is None:
         raise BadArgument("Both 'name' and 'userData' are empty.")
@@ -81,45 +117,57 @@ def update_collection(scope: Scope, collection_id: str, name: object, user_data:
         changes["userData"] = checked
     if not scope.store.update(collection_id, changes):
         raise scope.rules.not_found()
+    return _existing(scope, collection_id)
 
 
-def delete_collection(scope: Scope, collection_id: str) -> None:
+def delete_collection(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str) -> None:
+    scope = Scope.of(redis, caller, kind)
     rules_of.check_collection_id(scope.rules, collection_id)
     blocks = scope.snapshots.block_keys(collection_id, scope.snapshots.pointer(collection_id))
-    operations = TrainingStore(scope.redis, scope.deployment_id, scope.rules.kind.value).operation_keys(collection_id)
-    if not scope.store.delete(collection_id, blocks + operations):
+    if not scope.store.delete(collection_id, blocks + scope.trainings.operation_keys(collection_id)):
         raise scope.rules.not_found()
 
 
 # persons ------------------------------------------------------------------------------------
 
-def create_person(scope: Scope, collection_id: str, name: object, user_data: object) -> str:
-    get_collection(scope, collection_id)
-    person_id = str(uuid.uuid4())
+def create_person(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, name: object,
+                  user_data: object) -> Person:
+    scope = Scope.of(redis, caller, kind)
+    _existing(scope, collection_id)
+    person = Person(str(uuid.uuid4()), str(rules_of.check_name(name, required=True)),
+                    rules_of.check_user_data(user_data))
     scope.store.create_person(
-        collection_id, person_id, str(rules_of.check_name(name, required=True)), rules_of.check_user_data(user_data),
+        collection_id, person.person_id, person.name, person.user_data,
         max_persons=scope.limits.members_per_collection,
         max_persons_in_deployment=scope.limits.members_per_deployment,
     )
-    return person_id
+    return person
 
 
-def get_person(scope: Scope, collection_id: str, person_id: str) -> PersonRecord:
-    get_collection(scope, collection_id)
+def get_person(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, person_id: str) -> Person:
+    return _existing_person(Scope.of(redis, caller, kind), collection_id, person_id)
+
+
+def _existing_person(scope: Scope, collection_id: str, person_id: str) -> Person:
+    _existing(scope, collection_id)
     person = scope.store.get_person(collection_id, rules_of.check_person_id(person_id))
     if person is None:
         raise PersonNotFound()
     return person
 
 
-def list_persons(scope: Scope, collection_id: str, start: str | None, top: str | None) -> list[PersonRecord]:
-    get_collection(scope, collection_id)
+def list_persons(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, start: str | None,
+                 top: str | None) -> list[Person]:
+    scope = Scope.of(redis, caller, kind)
+    _existing(scope, collection_id)
     after, count = rules_of.check_page(start, top)
     return scope.store.list_persons(collection_id, after, count)
 
 
-def update_person(scope: Scope, collection_id: str, person_id: str, name: object, user_data: object) -> None:
-    person = get_person(scope, collection_id, person_id)
+def update_person(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, person_id: str,
+                  name: object, user_data: object) -> Person:
+    scope = Scope.of(redis, caller, kind)
+    person = _existing_person(scope, collection_id, person_id)
     if name is None and user_data is None:
         raise BadArgument("Both 'name' and 'userData' are empty.")
     updated = dataclasses.replace(
@@ -128,26 +176,26 @@ def update_person(scope: Scope, collection_id: str, person_id: str, name: object
         user_data=person.user_data if user_data is None else rules_of.check_user_data(user_data),
     )
     scope.store.update_person(collection_id, updated)
+    return updated
 
 
-def delete_person(scope: Scope, collection_id: str, person_id: str) -> None:
-    get_collection(scope, collection_id)
+def delete_person(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, person_id: str) -> None:
+    scope = Scope.of(redis, caller, kind)
+    _existing(scope, collection_id)
     scope.store.delete_person(collection_id, rules_of.check_person_id(person_id))
 
 
 # persisted faces ----------------------------------------------------------------------------
 
-def add_face(scope: Scope, collection_id: str, person_id: str | None, image: bytes, *, target_face: str | None,
-             detection_model: DetectionModel, user_data: object) -> str:
-    """Detect the one face (or take `targetFace`), embed it and keep it; Azure refuses images with
-    no face or with more than one when no target is given."""
-    get_collection(scope, collection_id)
-    if person_id is not None:
-        person_id = rules_of.check_person_id(person_id)
-        if scope.store.get_person(collection_id, person_id) is None:
-            raise PersonNotFound()
+def add_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, person_id: str | None,
+             image: ImageEvidence, *, target_face: str | None, detection_model: DetectionModel,
+             user_data: object) -> PersistedFace:
+    """Detect the one face (or take `targetFace`), embed it and keep it with its image's provenance;
+    Azure refuses images with no face or with more than one when no target is given."""
+    scope = Scope.of(redis, caller, kind)
+    person_id = _owner(scope, collection_id, person_id)
     checked_user_data = rules_of.check_user_data(user_data, rules_of.FACE_USER_DATA_MAX)
-    pixels = decode_image(image).pixels
+    pixels = image.pixels
     target = rules_of.parse_target_face(target_face, pixels.shape[1], pixels.shape[0])
     if target is not None:
         box = detector.FaceBox(*target)
@@ -158,10 +206,10 @@ def add_face(scope: Scope, collection_id: str, person_id: str | None, image: byt
         if len(boxes) > 1:
             raise InvalidImage("There is more than 1 face in the image.")
         box = boxes[0]
-    face_id = str(uuid.uuid4())
-    scope.store.add_face(collection_id, face_id, detector.embed(pixels, box), person_id=person_id,
-                         user_data=checked_user_data, max_faces=_faces_limit(scope))
-    return face_id
+    face = PersistedFace(str(uuid.uuid4()), person_id, checked_user_data, image.provenance)
+    scope.store.add_face(collection_id, face.face_id, detector.embed(pixels, box), person_id=person_id,
+                         user_data=checked_user_data, max_faces=_faces_limit(scope), provenance=image.provenance)
+    return face
 
 
 def _faces_limit(scope: Scope) -> int:
@@ -170,34 +218,46 @@ def _faces_limit(scope: Scope) -> int:
     return scope.limits.members_per_collection
 
 
-def get_face(scope: Scope, collection_id: str, person_id: str | None, face_id: str) -> FaceRecordInCollection:
-    if person_id is not None:
-        person = get_person(scope, collection_id, person_id)
-    else:
-        get_collection(scope, collection_id)
+def get_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, person_id: str | None,
+             face_id: str) -> PersistedFace:
+    return _existing_face(Scope.of(redis, caller, kind), collection_id, person_id, face_id)
+
+
+def _owner(scope: Scope, collection_id: str, person_id: str | None) -> str | None:
+    """Check that the collection, and the person when faces belong to persons, exist; the person's id."""
+    if person_id is None:
+        _existing(scope, collection_id)
+        return None
+    return _existing_person(scope, collection_id, person_id).person_id
+
+
+def _existing_face(scope: Scope, collection_id: str, person_id: str | None, face_id: str) -> PersistedFace:
+    person_id = _owner(scope, collection_id, person_id)
     face = scope.store.get_face(collection_id, rules_of.check_persisted_face_id(face_id))
-    if face is None or (person_id is not None and face.person_id != person.person_id):
+    if face is None or (person_id is not None and face.person_id != person_id):
         raise PersistedFaceNotFound()
     return face
 
 
-def list_faces(scope: Scope, collection_id: str, start: str | None, top: str | None) -> list[FaceRecordInCollection]:
-    get_collection(scope, collection_id)
-    if not scope.rules.paged:
-        return scope.store.all_faces(collection_id)
+def list_faces(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, start: str | None,
+               top: str | None) -> list[PersistedFace]:
+    scope = Scope.of(redis, caller, kind)
+    _existing(scope, collection_id)
     after, count = rules_of.check_page(start, top)
     return scope.store.list_faces(collection_id, after, count)
 
 
-def update_face(scope: Scope, collection_id: str, person_id: str | None, face_id: str, user_data: object) -> None:
-    face = get_face(scope, collection_id, person_id, face_id)
-    checked = rules_of.check_user_data(user_data, rules_of.FACE_USER_DATA_MAX)
-    scope.store.update_face(collection_id, dataclasses.replace(face, user_data=checked))
+def update_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, person_id: str | None,
+                face_id: str, user_data: object) -> PersistedFace:
+    scope = Scope.of(redis, caller, kind)
+    face = _existing_face(scope, collection_id, person_id, face_id)
+    updated = dataclasses.replace(face, user_data=rules_of.check_user_data(user_data, rules_of.FACE_USER_DATA_MAX))
+    scope.store.update_face(collection_id, updated)
+    return updated
 
 
-def delete_face(scope: Scope, collection_id: str, person_id: str | None, face_id: str) -> None:
-    if person_id is not None:
-        person_id = get_person(scope, collection_id, person_id).person_id
-    else:
-        get_collection(scope, collection_id)
+def delete_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, person_id: str | None,
+                face_id: str) -> None:
+    scope = Scope.of(redis, caller, kind)
+    person_id = _owner(scope, collection_id, person_id)
     scope.store.delete_face(collection_id, rules_of.check_persisted_face_id(face_id), person_id=person_id)

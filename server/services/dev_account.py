@@ -70,8 +70,7 @@ def ensure_dev_account(redis: Redis) -> DevAccount:
         deployment = deployments.get(DEV_TENANT_ID, DEV_DEPLOYMENT)
     except DeploymentNotFound:
         try:
-            deployment = create_deployment(DEV_TENANT_ID, DEV_DEPLOYMENT, DEV_SKU, region,
-                                           deployments=deployments).deployment
+            deployment = create_deployment(redis, tenant, DEV_DEPLOYMENT, DEV_SKU, region, endpoint="").deployment
         except DeploymentExists:  # another host made it meanwhile
             deployment = deployments.get(DEV_TENANT_ID, DEV_DEPLOYMENT)
     for key, secret in DEV_KEYS.items():

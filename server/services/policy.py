@@ -1,73 +1,97 @@
 """Deciding a call under the terms of use: gather the facts, ask `domain.policy.decide`, audit.
 
-`authorize` runs in the data plane's gate for every call, `authorize_job` when a worker starts a
-job (the tenant may have been suspended since it was queued), and `evaluate` is the dry run of
-the management API: same facts, same decision, nothing written.
+`authorize` decides a data-plane call with what it uses: the faces the view read once, the image it
+sends (examined once: its content credentials and the signals a caller cannot choose), the
+attributes it asks to infer. `refuse_early` takes, before a view reads anything, the refusals no
+body can change; `authorize_job` decides again when a worker starts a job (the tenant may have
+been suspended since it was queued); and `evaluate` is the management API's dry run: same facts,
+same decision, nothing written. None of them knows HTTP.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Mapping, Sequence
+import dataclasses
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
 
-from flask import request
 from redis import Redis
 
 from server.domain import terms
-from server.domain.audit import entry_of
+from server.domain.audit import policy_decision_event
+from server.domain.callers import Caller
 from server.domain.capture import CaptureContext
 from server.domain.clock import now
-from server.domain.deployments import Deployment, DeploymentNotFound, Sku
+from server.domain.deployments import DeploymentNotFound, Sku
+from server.domain.faces import FaceRecord
+from server.domain.linking import organization_link_keys
 from server.domain.operations import RECOGNITION_CLASSES, OperationClass
-from server.domain.policy import PolicyDecision, PolicyRequest, decide
+from server.domain.policy import PolicyDecision, PolicyRequest, decide, standing_refusal
+from server.domain.provenance import NO_PROVENANCE, Provenance
+from server.domain.provenance_policy import uses_provenance
 from server.domain.tenants import Tenant, TenantNotFound
-from server.extensions import get_redis
+from server.services.policy_in_force import document_in_force
+from server.services.provenance import ImageEvidence, as_trusted_now
+from server.services.signals import count_faces
 from server.store import cadence as calls
 from server.store.audit import AuditLog
 from server.store.deployments import DeploymentRepository
 from server.store.faces import FaceRepository
 from server.store.tenants import TenantRepository
 
-FACE_ID_FIELDS = frozenset({"faceid", "faceid1", "faceid2", "faceids"})
-"""Body fields (any case) that name faceIds in verify, identify, findsimilars and group."""
-
-MAX_FACE_IDS_CHECKED = 1001
-"""The most faceIds one call can carry: find-similar's probe and its 1000 candidates. A body naming
-more is not looked through: it counts as doubtful provenance, which is real time for the clauses
-that ask."""
-
 AUDITED_CLASSES = RECOGNITION_CLASSES | {OperationClass.FACE_ENROLLMENT}
-"""Decisions written to the audit trail: every recognition call, and every face added to a
-collection (a face enrolled from live capture could later be searched)."""
+"""Decisions written to the audit trail, allowed or refused: every recognition call, and every face
+added to a collection (a face enrolled from live capture could later be searched). Every refusal of
+any other call is written too; a detection that went ahead is written by the detection service,
+with the faceIds it made."""
 
-UNKNOWN_PROVENANCE = CaptureContext()
-"""Stands for faceIds whose capture context was not read: no mode, so real time (fail closed)."""
-
-
-class Caller(Protocol):
-    @property
-    def tenant(self) -> Tenant: ...
-
-    @property
-    def deployment(self) -> Deployment: ...
+COUNTED_CLASSES = RECOGNITION_CLASSES | {OperationClass.FACE_ENROLLMENT}
+"""Operations whose faces count towards the live-stream throughput when they are decided (detect
+counts its faces once it has found them)."""
 
 
-def authorize(caller: Caller, operation_class: OperationClass, capture: CaptureContext,
-              request_id: str, *, faces: FaceRepository) -> PolicyDecision:
-    """Decide a data-plane call before its view runs; recognition decisions go to the audit trail."""
-    face_ids = face_ids_in(request.get_json(force=True, silent=True)) if operation_class in RECOGNITION_CLASSES else []
-    return _decide(get_redis(), caller.tenant, caller.deployment, operation_class, capture, face_ids,
-                   request_id=request_id, at=now(), faces=faces)
+@dataclasses.dataclass(frozen=True)
+class Call:
+    """What a decision is about, besides who calls: the faces used, the image sent, the retired
+    attributes asked for, and the collection named (for the audit trail)."""
+
+    operation: OperationClass
+    faces: Sequence[FaceRecord | None] = ()
+    image: ImageEvidence | None = None
+    sensitive_attributes: tuple[str, ...] = ()
+    collection: str = ""
+    footage: tuple[Provenance, ...] = ()
+    """Recorded material a job works on (a video), as provenance: its faces count as faces the call uses."""
 
 
-def authorize_job(tenant_id: str, deployment_id: str, operation_class: OperationClass, redis: Redis, *,
-                  capture: CaptureContext = UNKNOWN_PROVENANCE, face_ids: Sequence[str] = (),
-                  job_id: str = "") -> PolicyDecision:
-    """Decide again when a queued job runs, on the tenant and deployment as they are now."""
+def authorize(redis: Redis, caller: Caller, call: Call) -> PolicyDecision:
+    """Decide a data-plane call; the decision goes to the audit trail."""
     at = now()
-    document = terms.current(at)
+    document = document_in_force(redis, at)
+    facts = _facts(redis, caller.tenant, caller.deployment.sku, caller.capture, call, at, document, record=True)
+    decision = decide(facts, document)
+    if call.operation in AUDITED_CLASSES or not decision.allowed:
+        AuditLog(redis).append_event(policy_decision_event(
+            facts, decision, request_id=caller.request_id, deployment_id=caller.deployment_id,
+            deployment_name=caller.deployment.name, route=caller.route, api_version=caller.api_version,
+            collection=call.collection, outcome_status=None if decision.allowed else decision.to_error().kind.value))
+    return decision
+
+
+def refuse_early(redis: Redis, caller: Caller, call: Call) -> PolicyDecision | None:
+    """The decision, when it is a refusal that nothing in the body could change (a suspended tenant),
+    so that it is taken and audited before the view reads the body; None otherwise."""
+    if standing_refusal(caller.tenant, terms.current(now())) is None:
+        return None
+    return authorize(redis, caller, call)
+
+
+def authorize_job(redis: Redis, tenant_id: str, deployment_id: str, operation_class: OperationClass, *,
+                  capture: CaptureContext | None = None, footage: tuple[Provenance, ...] = (),
+                  job_id: str = "") -> PolicyDecision:
+    """Decide again when a queued job runs, on the tenant and deployment as they are now, with what
+    was said (`capture`) and what is shown (`footage`: content credentials) of the material it works
+    on; a recognition job with neither counts as live."""
+    document = document_in_force(redis, now())
     tenant = TenantRepository(redis).get(tenant_id)
     if tenant is None:
         return PolicyDecision(False, TenantNotFound.code, None, document.version, TenantNotFound.message, None,
@@ -77,83 +101,59 @@ def authorize_job(tenant_id: str, deployment_id: str, operation_class: Operation
     if deployment is None:
         return PolicyDecision(False, DeploymentNotFound.code, None, document.version, "Deployment is not found.",
                               None, ("the deployment no longer exists",))
-    return _decide(redis, tenant, deployment, operation_class, capture, face_ids,
-                   request_id=f"job:{job_id}" if job_id else "job", at=at)
+    caller = Caller(tenant, deployment, f"job:{job_id}" if job_id else "job", capture or CaptureContext())
+    return authorize(redis, caller, Call(operation_class, footage=footage))
 
 
-def evaluate(tenant: Tenant, operation_class: OperationClass, *, sku: Sku, capture: CaptureContext,
-             face_ids: Sequence[str], at: datetime | None, policy_version: str | None, redis: Redis) -> PolicyDecision:
+def evaluate(redis: Redis, tenant: Tenant, operation_class: OperationClass, *, sku: Sku, capture: CaptureContext,
+             face_ids: Sequence[str], at: datetime | None, policy_version: str | None) -> PolicyDecision:
     """What `authorize` would answer for a described call, without making it, auditing it or counting it."""
     moment = at or now()
-    document = terms.document(policy_version) if policy_version else terms.current(moment)
-    facts = _facts(redis, tenant, sku, operation_class, capture, face_ids, moment, document, record_call=False)
+    document = terms.document(policy_version) if policy_version else document_in_force(redis, moment, record=False)
+    faces = FaceRepository(redis).get_many(list(dict.fromkeys(face_ids)))
+    facts = _facts(redis, tenant, sku, capture, Call(operation_class, faces), moment, document, record=False)
     return decide(facts, document)
 
-def face_ids_in(body: Any) -> list[str]:
-    """Every faceId a JSON body names, under any casing of the field names, spelled as the views will
-    look it up (a UUID in any of its spellings is the same faceId), duplicates once."""
-    if not isinstance(body, Mapping):
-        return []
-    found: list[str] = []
-    for key, value in body.items():
-        if str(key).lower() in FACE_ID_FIELDS:
-            found.extend(_canonical(item) for item in (value if isinstance(value, list) else [value])
-                         if isinstance(item, str))
-    return list(dict.fromkeys(found))
 
-
-def _canonical(face_id: str) -> str:
-    try:
-        return str(uuid.UUID(face_id))
-    except ValueError:
-        return face_id
-
-
-def stored_captures(faces: FaceRepository, tenant_id: str, face_ids: Sequence[str]) -> tuple[CaptureContext, ...]:
-    """The capture contexts of this tenant's faceIds; unknown and other tenants' ids are the view's to refuse."""
-    if len(face_ids) > MAX_FACE_IDS_CHECKED:
-        return (UNKNOWN_PROVENANCE,)
-    records = faces.get_many([_canonical(face_id) for face_id in face_ids]) if face_ids else []
-    return tuple(record.capture for record in records if record is not None and record.tenant_id == tenant_id)
-
-
-def recent_calls(redis: Redis, tenant_id: str, at: datetime, document: terms.PolicyDocument, *,
-                 record_call: bool) -> int:
-    """This tenant's recognition calls in the policy's cadence window ending now, this one included.
-    A real call is recorded in the same atomic step as the count; the dry run only counts."""
-    cadence = document.settings.get("realtime_cadence")
-    if not cadence:
-        return 1
-    at_ms, window_ms = int(at.timestamp() * 1000), int(cadence["seconds"]) * 1000
-    if record_call:
-        return calls.record_and_count(redis, tenant_id, at_ms, window_ms)
-    return calls.count(redis, tenant_id, at_ms, window_ms) + 1
-
-
-def _facts(redis: Redis, tenant: Tenant, sku: Sku, operation_class: OperationClass, capture: CaptureContext,
-           face_ids: Sequence[str], at: datetime, document: terms.PolicyDocument, *,
-           record_call: bool = True, faces: FaceRepository | None = None) -> PolicyRequest:
-    """What the decision needs to know; faceIds and cadence matter to recognition only."""
-    recognition = operation_class in RECOGNITION_CLASSES
+def _facts(redis: Redis, tenant: Tenant, sku: Sku, capture: CaptureContext, call: Call, at: datetime,
+           document: terms.PolicyDocument, *, record: bool) -> PolicyRequest:
+    """What the decision needs to know. The faces are this tenant's only: unknown and other tenants'
+    ids are the operation's to refuse, and say nothing here."""
+    owned = [face for face in call.faces if face is not None and face.tenant_id == tenant.tenant_id]
+    image = call.image
+    counted = call.operation in COUNTED_CLASSES
     return PolicyRequest(
-        tenant=tenant, sku=sku, operation=operation_class, capture=capture,
-        face_captures=stored_captures(faces or FaceRepository(redis), tenant.tenant_id, face_ids)
-        if recognition else (),
+        tenant=tenant, sku=sku, operation=call.operation, capture=capture,
+        face_captures=tuple(face.capture for face in owned) + (capture,) * len(call.footage),
         at=at,
-        recent_recognition_calls=recent_calls(redis, tenant.tenant_id, at, document, record_call=record_call)
-        if recognition else 0,
+        recent_recognition_calls=(_recent_calls(redis, tenant, at, document, record=record)
+                                  if call.operation in RECOGNITION_CLASSES else 0),
+        provenance=image.provenance if image else NO_PROVENANCE,
+        face_provenances=as_trusted_now(redis, [*(face.provenance for face in owned), *call.footage]),
+        doubts=tuple(dict.fromkeys([*(image.doubts if image else ()), *(d for face in owned for d in face.doubts)])),
+        recent_faces=_recent_faces(redis, tenant, call, owned, document, record=record) if counted else 0,
+        sensitive_attributes=call.sensitive_attributes,
     )
 
 
-def _decide(redis: Redis, tenant: Tenant, deployment: Deployment, operation_class: OperationClass,
-            capture: CaptureContext, face_ids: Sequence[str], *, request_id: str, at: datetime,
-            faces: FaceRepository | None = None) -> PolicyDecision:
-    """Decide under the policy in effect now, and audit the decision if it is about recognition."""
-    document = terms.current(at)
-    facts = _facts(redis, tenant, deployment.sku, operation_class, capture, face_ids, at, document, faces=faces)
-    decision = decide(facts, document)
-    if operation_class in AUDITED_CLASSES:
-        entry = entry_of(facts, decision, request_id=request_id, deployment_id=deployment.deployment_id,
-                         deployment_name=deployment.name)
-        AuditLog(redis).append(entry, tenant_id=tenant.tenant_id, at_ms=int(at.timestamp() * 1000))
-    return decision
+def _recent_faces(redis: Redis, tenant: Tenant, call: Call, owned: Sequence[FaceRecord],
+                  document: terms.PolicyDocument, *, record: bool) -> int:
+    """Distinct faces the tenant (or its organization) handled in the cadence window, this call's included."""
+    cadence = document.settings.get("realtime_cadence")
+    if not cadence or not uses_provenance(document.settings):
+        return 0
+    faces = [face.face_id for face in owned] + ([call.image.identity] if call.image else [])
+    return count_faces(redis, tenant.tenant_id, faces, window_seconds=int(cadence["seconds"]),
+                       organizations=organization_link_keys(tenant), record=record)
+
+
+def _recent_calls(redis: Redis, tenant: Tenant, at: datetime, document: terms.PolicyDocument, *,
+                  record: bool) -> int:
+    """Calls in the cadence window, this one included, for the versions that count calls (2024-05)."""
+    cadence = document.settings.get("realtime_cadence")
+    if not cadence or uses_provenance(document.settings):
+        return 1
+    at_ms, window_ms = int(at.timestamp() * 1000), int(cadence["seconds"]) * 1000
+    if record:
+        return calls.record_and_count(redis, tenant.tenant_id, at_ms, window_ms)
+    return calls.count(redis, tenant.tenant_id, at_ms, window_ms) + 1

@@ -14,12 +14,13 @@ from redis import Redis
 from server.domain import emails, lifecycle, review, terms
 from server.domain.clock import now
 from server.domain.credentials import new_token
+from server.domain.deployments import PublishedDeployment
+from server.domain.linking import link_keys, shared
 from server.domain.misrepresentation import police_matches
 from server.domain.starter import STARTER_NAME, STARTER_SKU, region_for
 from server.domain.tenants import CustomerType, Tenant, TenantStatus
 from server.errors import Conflict
-from server.services.deployments import WithKeys, create_deployment
-from server.store.deployments import DeploymentRepository
+from server.services.deployments import create_deployment
 from server.store.outbox import Outbox
 from server.store.tenants import TenantRepository
 from server.store.verification_links import VerificationLinks
@@ -32,19 +33,23 @@ VERIFY_PATH = "/signup/verify"
 class SignupResult:
     tenant: Tenant
     management_token: str
-    starter: WithKeys
+    deployment: PublishedDeployment
+    """The starter deployment, with its keys."""
 
 
-def sign_up(form: dict[str, Any], *, redis: Redis, base_url: str,
+def sign_up(redis: Redis, form: dict[str, Any], *, base_url: str,
             auto_approved: Collection[CustomerType] = review.AUTO_APPROVED_TYPES) -> SignupResult:
     """Create the tenant (pending verification), its starter deployment, and email the verification link."""
     moment = now()
     customer_type = CustomerType(form["customer_type"])
-    access, reasons = review.initial_access(
+    tenants = TenantRepository(redis)
+    no_policing_function = bool(form.get("no_policing_function"))
+    admission = review.initial_access(
         customer_type,
         declared_use_cases=form["use_cases"],
         police_matches=police_matches(form["organization"], form["email"]),
-        earlier_signups=TenantRepository(redis).with_email(form["email"]),
+        linked=linked_signups(form["organization"], form["email"], tenants),
+        no_policing_function=no_policing_function,
         auto_approved=auto_approved,
     )
     tenant = Tenant(
@@ -58,18 +63,33 @@ def sign_up(form: dict[str, Any], *, redis: Redis, base_url: str,
         terms_accepted_at=moment,
         created_at=moment,
         status=TenantStatus.PENDING_VERIFICATION,
-        access=access,
-        review_reasons=reasons,
+        access=admission.access,
+        review_reasons=admission.reasons,
+        no_policing_function=no_policing_function,
+        customer_type_to_confirm=admission.confirm_type,
     )
     token = new_token()
-    TenantRepository(redis).add(tenant, token)
-    starter = create_deployment(tenant.tenant_id, STARTER_NAME, STARTER_SKU, region_for(tenant.country),
-                                deployments=DeploymentRepository(redis))
+    tenants.add(tenant, token)
+    starter = create_deployment(redis, tenant, STARTER_NAME, STARTER_SKU, region_for(tenant.country),
+                                endpoint=base_url)
     _send_verification(tenant, redis, base_url)
-    return SignupResult(tenant=tenant, management_token=token, starter=starter)
+    return SignupResult(tenant=tenant, management_token=token, deployment=starter)
 
 
-def verify_email(token: str, *, redis: Redis) -> Tenant | None:
+def linked_signups(organization: str, email: str, tenants: TenantRepository,
+                   besides: str | None = None) -> list[review.Link]:
+    """Earlier tenants of the same organization, each with what links it: address, domain or name."""
+    keys = link_keys(organization, email)
+    return [review.Link(other, shared(keys, other))
+            for other in tenants.linked([key.id for key in keys], besides=besides)]
+
+
+def authenticate_management_token(redis: Redis, token: str) -> Tenant | None:
+    """The tenant a management token belongs to, if any."""
+    return TenantRepository(redis).by_management_token(token)
+
+
+def verify_email(redis: Redis, token: str) -> Tenant | None:
     """Redeem a verification link: the tenant, now verified; None if the link is unknown, used or expired."""
     tenant_id = VerificationLinks(redis).redeem(token) if token else None
     if tenant_id is None:
@@ -78,7 +98,7 @@ def verify_email(token: str, *, redis: Redis) -> Tenant | None:
     return TenantRepository(redis).update(tenant_id, lambda tenant: lifecycle.email_verified(tenant, moment))
 
 
-def resend_verification(tenant: Tenant, *, redis: Redis, base_url: str) -> None:
+def resend_verification(redis: Redis, tenant: Tenant, *, base_url: str) -> None:
     """A fresh verification link, for a tenant whose first one expired or went missing."""
     if tenant.email_verified:
         raise Conflict("The email address of this tenant is already verified.", code="EmailAlreadyVerified")

@@ -11,15 +11,16 @@ from datetime import datetime
 
 import numpy as np
 from redis import Redis
-from rq import Queue
 
+from server.domain.callers import Caller
 from server.domain.clock import now
-from server.domain.collections import KindRules
+from server.domain.collections import CollectionKind, KindRules
 from server.domain.faces import EMBEDDING_SIZE
 from server.domain.training import HEARTBEAT_SECONDS, TrainingRun, TrainingStatus
 from server.errors import Kind, NotFound
 from server.services.collections import Scope, get_collection
 from server.store.collections import CollectionStore
+from server.store.queues import queue
 from server.store.snapshots import SnapshotStore
 from server.store.training import TrainingStore, find_operation
 
@@ -35,39 +36,39 @@ class OperationNotFound(NotFound):
     message = "Operation is not found."
 
 
-def _training_store(scope: Scope) -> TrainingStore:
-    return TrainingStore(scope.redis, scope.deployment_id, scope.rules.kind.value)
-
-
-def train(scope: Scope, collection_id: str, queue: Queue, *, tenant_id: str) -> str:
+def train(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str) -> TrainingRun:
     """Queue a training run; 409 ...TrainingNotFinished while one is in progress. The worker decides
     again, under the terms of use, when the run starts."""
-    get_collection(scope, collection_id)
+    scope = Scope.of(redis, caller, kind)
+    get_collection(redis, caller, kind, collection_id)
     moment = now()
     run = TrainingRun(operation_id=str(uuid.uuid4()), status=TrainingStatus.NOT_STARTED, created=moment,
                       last_action=moment, heartbeat=moment)
-    if not _training_store(scope).start(collection_id, run, moment):
-        get_collection(scope, collection_id)  # deleted meanwhile: 404, else it is training
+    if not scope.trainings.start(collection_id, run, moment):
+        get_collection(redis, caller, kind, collection_id)  # deleted meanwhile: 404, else it is training
         raise scope.rules.under_training()
-    queue.enqueue(TRAINING_JOB, tenant_id, scope.deployment_id, scope.rules.kind.value, collection_id,
-                  run.operation_id, job_timeout=TRAINING_JOB_TIMEOUT, result_ttl=3600, failure_ttl=86400)
-    return run.operation_id
+    queue(redis, "training").enqueue(
+        TRAINING_JOB, caller.tenant_id, caller.deployment_id, kind.value, collection_id, run.operation_id,
+        job_timeout=TRAINING_JOB_TIMEOUT, result_ttl=3600, failure_ttl=86400)
+    return run
 
 
-def training_status(scope: Scope, collection_id: str) -> TrainingRun:
-    get_collection(scope, collection_id)
-    run = _training_store(scope).latest(collection_id)
+def training_status(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str) -> TrainingRun:
+    scope = Scope.of(redis, caller, kind)
+    get_collection(redis, caller, kind, collection_id)
+    run = scope.trainings.latest(collection_id)
     if run is None:
         raise scope.rules.not_trained(Kind.NOT_FOUND)
     return run.as_of(now())
 
 
-def operation_status(redis: Redis, deployment_id: str, operation_id: str) -> TrainingRun:
+def operation_status(redis: Redis, caller: Caller, operation_id: str) -> TrainingRun:
+    """A long-running operation (training) of the caller's deployment, while it is kept."""
     try:
         operation_id = str(uuid.UUID(operation_id))
     except ValueError:
         raise OperationNotFound() from None
-    found = find_operation(redis, deployment_id, operation_id)
+    found = find_operation(redis, caller.deployment_id, operation_id)
     if found is None:
         raise OperationNotFound()
     return found.as_of(now())

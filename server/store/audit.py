@@ -1,23 +1,30 @@
-"""The audit trail: one Redis stream of decisions, hash-chained, with a head that records the tail.
+"""The audit trail: one Redis stream of events, HMAC-chained (domain/audit_chain.py), with a head in
+Redis that records the tail and signed checkpoints in the data dir that record how far it reached.
 
-Redis's Lua has no SHA-256, so Python computes the hash from the head it read and a Lua script
-appends only if the head is still that one (compare-and-append, retried on a race): the chain
-never forks, and the entry, the head and the tenant's index change together or not at all.
+Redis's Lua has no HMAC, so Python seals the entry against the head it read and a Lua script appends
+only if the head is still that one (compare-and-append, retried on a race): the chain never forks,
+and the entry, the head and the tenant's index change together or not at all.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from redis import Redis
 
-from server.domain.audit import GENESIS, HASH_FIELD, PREV_FIELD, chain_hash, public_entry
+from server.config import audit_checkpoint_every
+from server.domain.audit import AuditEvent, public_entry
+from server.domain.audit_chain import GENESIS, HASH_FIELD, Break, ChainWalk, Checkpoint, key_id, sealed
+from server.domain.clock import now
 from server.store import keys
+from server.store.audit_files import CheckpointFile, audit_key
 from server.store.codec import decode_hash, text
 
-APPEND_ATTEMPTS = 50
+APPEND_ATTEMPTS = 200
 """Compare-and-append retries before giving up; each lost race means another entry went in first."""
 
 SCAN_BATCH = 1000
@@ -28,15 +35,16 @@ MAX_READ = 1000
 
 _APPEND = """
 local unpack = unpack or table.unpack
-local current = redis.call('HGET', KEYS[2], 'hash')
-if not current then current = ARGV[3] end
-if current ~= ARGV[1] then return false end
-local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 5))
-redis.call('HSET', KEYS[2], 'hash', ARGV[2], 'last_id', id)
-redis.call('HINCRBY', KEYS[2], 'count', 1)
-redis.call('ZADD', KEYS[3], ARGV[4], id)
+local current = redis.call('HGET', KEYS[2], 'hash') or ARGV[3]
+local count = tonumber(redis.call('HGET', KEYS[2], 'count') or '0')
+if current ~= ARGV[1] or count ~= tonumber(ARGV[5]) then return false end
+local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 7))
+redis.call('HSET', KEYS[2], 'hash', ARGV[2], 'last_id', id, 'count', count + 1)
+if ARGV[6] == '1' then redis.call('ZADD', KEYS[3], ARGV[4], id) end
 return id
 """
+
+log = logging.getLogger(__name__)
 
 
 class AuditAppendFailed(RuntimeError):
@@ -49,23 +57,53 @@ class ChainReport:
     count: int
     broken_id: str | None = None
     reason: str | None = None
+    position: int | None = None
+    legacy: int = 0
+    checkpoint: Checkpoint | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckpointResult:
+    written: bool
+    message: str
 
 
 class AuditLog:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, *, key: bytes | None = None, data_dir: Path | None = None,
+                 checkpoint_every: int | None = None) -> None:
         self.redis = redis
+        self._key = key
+        self.data_dir = data_dir
+        self.checkpoint_every = checkpoint_every
         self._append = redis.register_script(_APPEND)
 
+    @property
+    def key(self) -> bytes:
+        """Read on first use: reading the trail needs no key, extending it does."""
+        if self._key is None:
+            self._key = audit_key(self.data_dir)
+        return self._key
+
+    @property
+    def checkpoints(self) -> CheckpointFile:
+        return CheckpointFile(self.data_dir, self.key)
+
+    def append_event(self, event: AuditEvent) -> str:
+        """Add an event at the end of the chain; its stream id."""
+        return self.append(event.entry(), tenant_id=event.tenant_id, at_ms=int(event.at.timestamp() * 1000))
+
     def append(self, entry: Mapping[str, str], *, tenant_id: str, at_ms: int) -> str:
-        """Add an entry at the end of the chain; its id."""
+        """Add an entry at the end of the chain (indexed under `tenant_id` unless it is ""); its id."""
         for _ in range(APPEND_ATTEMPTS):
-            prev = text(self.redis.hget(keys.audit_head(), "hash")) or GENESIS
-            digest = chain_hash(prev, entry)
-            pairs = [item for key, value in {**entry, PREV_FIELD: prev, HASH_FIELD: digest}.items()
-                     for item in (key, value)]
+            head = self.redis.hmget(keys.audit_head(), "hash", "count")
+            prev, count = text(head[0]) or GENESIS, int(text(head[1]) or 0)
+            stored = sealed(self.key, prev, count + 1, entry)
+            pairs = [item for name, value in stored.items() for item in (name, value)]
             added = self._append(keys=[keys.audit_stream(), keys.audit_head(), keys.audit_by_tenant(tenant_id)],
-                                 args=[prev, digest, GENESIS, at_ms, *pairs])
+                                 args=[prev, stored[HASH_FIELD], GENESIS, at_ms, count, "1" if tenant_id else "0",
+                                       *pairs])
             if added:
+                self._checkpoint_if_due(count + 1)
                 return str(text(added))
         raise AuditAppendFailed("the audit chain kept moving; the entry was not written")
 
@@ -81,39 +119,92 @@ class AuditLog:
             found = pipe.execute()
         return [public_entry(entry_id, entry) for raw in found for entry_id, entry in _entries(raw)]
 
-    def verify(self) -> ChainReport:
-        """Walk the chain from the first entry up to the head as it was when the walk began, and
-        compare: entries appended meanwhile are after the head and are not mistaken for tampering."""
+    def verify(self, progress: Callable[[int], object] | None = None) -> ChainReport:
+        """Walk the whole stream, to its real end as it was when the walk began, with the key; then hold
+        it against the signed checkpoint and the head. The first thing wrong is reported."""
+        try:
+            checkpoint = self.checkpoints.read()
+        except ValueError as forged:
+            return ChainReport(False, 0, None, str(forged))
         head = decode_hash(self.redis.hgetall(keys.audit_head()))
-        last_id = head.get("last_id")
-        prev, count, start = GENESIS, 0, "-"
+        end = _entries(self.redis.xrevrange(keys.audit_stream(), count=1))
+        walk = ChainWalk(self.key, checkpoint=checkpoint)
+        head_count, hash_at_head = int(head.get("count") or 0), None
+        for batch in self._batches("-", end[0][0] if end else None):
+            for entry_id, entry in batch:
+                if not walk.feed(entry_id, entry):
+                    return _broken(walk.broken, walk, checkpoint)
+                if walk.count == head_count:
+                    hash_at_head = walk.prev
+            if progress:
+                progress(len(batch))
+        if broken := walk.finish(checkpoint):
+            return _broken(broken, walk, checkpoint)
+        if end and not head:
+            return ChainReport(False, walk.count, None, "the stream holds entries but the chain's head is gone",
+                               legacy=walk.legacy, checkpoint=checkpoint)
+        if head_count > walk.count:
+            return ChainReport(False, walk.count, head.get("last_id"),
+                               f"the head records {head_count} entries but the stream holds {walk.count}: entries "
+                               f"were removed from the end", position=walk.count + 1, legacy=walk.legacy,
+                               checkpoint=checkpoint)
+        if head and head.get("hash", GENESIS) != (hash_at_head or GENESIS):
+            return ChainReport(False, walk.count, head.get("last_id"), "the head's hash is not the hash of the entry "
+                               "at its position: the head was rewritten", position=head_count, legacy=walk.legacy,
+                               checkpoint=checkpoint)
+        return ChainReport(True, walk.count, legacy=walk.legacy, checkpoint=checkpoint)
+
+    def checkpoint(self) -> CheckpointResult:
+        """Sign a checkpoint at the head after checking the entries since the last one (call it on shutdown,
+        and it runs every `checkpoint_every` entries). A chain that does not check is not signed."""
+        files = self.checkpoints
+        with files.locked():
+            try:
+                last = files.read()
+            except ValueError as forged:
+                return CheckpointResult(False, str(forged))
+            head = decode_hash(self.redis.hgetall(keys.audit_head()))
+            head_count = int(head.get("count") or 0)
+            if not head_count or (last is not None and last.count >= head_count):
+                return CheckpointResult(False, "nothing new to checkpoint")
+            walk = ChainWalk.after(self.key, last) if last else ChainWalk(self.key)
+            start = f"({last.last_id}" if last else "-"
+            for batch in self._batches(start, head.get("last_id")):
+                for entry_id, entry in batch:
+                    if not walk.feed(entry_id, entry):
+                        return CheckpointResult(False, f"not signed: entry {entry_id}: {walk.broken.reason}"
+                                                if walk.broken else "not signed")
+            if (walk.count, walk.prev) != (head_count, head.get("hash")) or walk.last_id is None:
+                return CheckpointResult(False, f"not signed: the head records {head_count} entries, the stream "
+                                               f"holds {walk.count} that check")
+            checkpoint = Checkpoint(walk.count, walk.last_id, walk.prev, walk.legacy, key_id(self.key), now())
+            files.write(checkpoint)
+            return CheckpointResult(True, f"checkpoint at entry {walk.count} ({walk.last_id})")
+
+    def _checkpoint_if_due(self, count: int) -> None:
+        every = self.checkpoint_every or audit_checkpoint_every()
+        try:
+            if count % every == 0 or not self.checkpoints.exists():
+                result = self.checkpoint()
+                if not result.written and result.message != "nothing new to checkpoint":
+                    log.error("audit checkpoint %s", result.message)
+        except OSError as error:
+            log.error("audit checkpoint not written: %s", error)
+
+    def _batches(self, start: str, last_id: str | None) -> Iterator[list[tuple[str, dict[str, str]]]]:
         while last_id:
             batch = _entries(self.redis.xrange(keys.audit_stream(), min=start, max=last_id, count=SCAN_BATCH))
-            for entry_id, entry in batch:
-                if entry.get(PREV_FIELD) != prev:
-                    return ChainReport(False, count, entry_id, "the entry before it was removed, or its link was "
-                                                               "changed (its previous hash does not match)")
-                if entry.get(HASH_FIELD) != chain_hash(prev, entry):
-                    return ChainReport(False, count, entry_id, "the entry was edited (its hash does not match "
-                                                               "its content)")
-                prev, count = entry[HASH_FIELD], count + 1
+            if batch:
+                yield batch
             if len(batch) < SCAN_BATCH:
-                break
+                return
             start = "(" + batch[-1][0]
-        if not last_id and self.redis.xlen(keys.audit_stream()):
-            return ChainReport(False, 0, None, "the stream holds entries but the chain's head is gone")
-        return self._compare_head(head, prev, count)
 
-    @staticmethod
-    def _compare_head(head: Mapping[str, str], last_hash: str, count: int) -> ChainReport:
-        recorded = int(head.get("count", "0"))
-        if recorded != count:
-            return ChainReport(False, count, head.get("last_id"),
-                               f"the head records {recorded} entries but the stream holds {count} up to its last "
-                               f"entry: entries were removed")
-        if head.get("hash", GENESIS) != last_hash:
-            return ChainReport(False, count, head.get("last_id"), "the last entry does not match the head's hash")
-        return ChainReport(True, count)
+
+def _broken(broken: Break | None, walk: ChainWalk, checkpoint: Checkpoint | None) -> ChainReport:
+    assert broken is not None
+    return ChainReport(False, broken.position - 1, broken.entry_id, broken.reason, broken.position,
+                       legacy=walk.legacy, checkpoint=checkpoint)
 
 
 def _entries(raw: Any) -> list[tuple[str, dict[str, str]]]:

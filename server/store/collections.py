@@ -6,7 +6,6 @@ concurrent writers without retries, and a deleted collection leaves no key behin
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -15,12 +14,16 @@ import numpy as np
 from redis import Redis
 
 from server.domain.collections import (
+    Collection,
     KindRules,
+    PersistedFace,
     PersistedFaceNotFound,
+    Person,
     PersonNotFound,
     QuotaExceeded,
 )
 from server.domain.faces import EMBEDDING_SIZE
+from server.domain.provenance import NO_PROVENANCE, Provenance
 from server.store import keys
 from server.store.codec import blob, decode_hash, fields, text
 
@@ -135,30 +138,6 @@ return 'ok'
 """
 
 
-@dataclasses.dataclass(frozen=True)
-class CollectionRecord:
-    collection_id: str
-    name: str
-    user_data: str | None
-    recognition_model: str
-    created: str
-
-
-@dataclasses.dataclass(frozen=True)
-class PersonRecord:
-    person_id: str
-    name: str
-    user_data: str | None
-    face_ids: tuple[str, ...]
-
-
-@dataclasses.dataclass(frozen=True)
-class FaceRecordInCollection:
-    face_id: str
-    person_id: str | None
-    user_data: str | None
-
-
 class CollectionStore:
     """One deployment's collections of one kind."""
 
@@ -189,7 +168,7 @@ class CollectionStore:
 
     # collections ----------------------------------------------------------------------------
 
-    def create(self, record: CollectionRecord, *, max_collections: int) -> None:
+    def create(self, record: Collection, *, max_collections: int) -> None:
         meta = {"name": record.name, "recognitionModel": record.recognition_model, "created": record.created}
         if record.user_data is not None:
             meta["userData"] = record.user_data
@@ -201,21 +180,21 @@ class CollectionStore:
         if outcome == "quota":
             raise QuotaExceeded(f"{self.rules.noun} number reached subscription level limit.")
 
-    def get(self, collection_id: str) -> CollectionRecord | None:
+    def get(self, collection_id: str) -> Collection | None:
         raw = decode_hash(self.redis.hgetall(self.key(collection_id)))
         if not raw:
             return None
-        return CollectionRecord(collection_id, raw["name"], raw.get("userData"), raw["recognitionModel"],
+        return Collection(collection_id, raw["name"], raw.get("userData"), raw["recognitionModel"],
                                 raw["created"])
 
-    def list_collections(self, start: str | None, top: int) -> list[CollectionRecord]:
+    def list_collections(self, start: str | None, top: int) -> list[Collection]:
         ids = self._page(self.index_key, start, top)
         with self.redis.pipeline(transaction=False) as pipe:
             for collection_id in ids:
                 pipe.hgetall(self.key(collection_id))
             raws = pipe.execute()
         return [
-            CollectionRecord(cid, r["name"], r.get("userData"), r["recognitionModel"], r["created"])
+            Collection(cid, r["name"], r.get("userData"), r["recognitionModel"], r["created"])
             for cid, r in ((cid, decode_hash(raw)) for cid, raw in zip(ids, raws, strict=True)) if r
         ]
 
@@ -258,7 +237,7 @@ class CollectionStore:
         if outcome == "quota-deployment":
             raise QuotaExceeded("Person number reached subscription level limit.")
 
-    def get_person(self, collection_id: str, person_id: str) -> PersonRecord | None:
+    def get_person(self, collection_id: str, person_id: str) -> Person | None:
         with self.redis.pipeline(transaction=False) as pipe:
             pipe.hget(self.part(collection_id, "persons"), person_id)
             pipe.hget(self.part(collection_id, "person-faces"), person_id)
@@ -267,7 +246,7 @@ class CollectionStore:
             return None
         return _person(person_id, raw, faces)
 
-    def list_persons(self, collection_id: str, start: str | None, top: int) -> list[PersonRecord]:
+    def list_persons(self, collection_id: str, start: str | None, top: int) -> list[Person]:
         ids = self._page(self.part(collection_id, "person-order"), start, top)
         if not ids:
             return []
@@ -277,7 +256,7 @@ class CollectionStore:
             raws, faces = pipe.execute()
         return [_person(pid, raw, face) for pid, raw, face in zip(ids, raws, faces, strict=True) if raw is not None]
 
-    def update_person(self, collection_id: str, person: PersonRecord) -> None:
+    def update_person(self, collection_id: str, person: Person) -> None:
         outcome = self._run(
             _UPDATE_HASH_FIELD, [self.key(collection_id), self.part(collection_id, "persons")],
             [person.person_id, json.dumps({"name": person.name, "userData": person.user_data})],
@@ -300,8 +279,8 @@ class CollectionStore:
     # faces ----------------------------------------------------------------------------------
 
     def add_face(self, collection_id: str, face_id: str, embedding: np.ndarray, *, person_id: str | None,
-                 user_data: str | None, max_faces: int) -> None:
-        record = json.dumps({"personId": person_id, "userData": user_data})
+                 user_data: str | None, max_faces: int, provenance: Provenance = NO_PROVENANCE) -> None:
+        record = PersistedFace(face_id, person_id, user_data, provenance).to_json()
         vector = embedding.astype(np.float32).tobytes()
         if person_id is not None:
             outcome = self._run(
@@ -324,21 +303,21 @@ class CollectionStore:
         if outcome == "quota":
             raise QuotaExceeded("Persisted face number reached limit.")
 
-    def get_face(self, collection_id: str, face_id: str) -> FaceRecordInCollection | None:
+    def get_face(self, collection_id: str, face_id: str) -> PersistedFace | None:
         raw = self.redis.hget(self.part(collection_id, "faces"), face_id)
         return None if raw is None else _face(face_id, raw)
 
-    def list_faces(self, collection_id: str, start: str | None, top: int) -> list[FaceRecordInCollection]:
+    def list_faces(self, collection_id: str, start: str | None, top: int) -> list[PersistedFace]:
         ids = self._page(self.part(collection_id, "face-order"), start, top)
         if not ids:
             return []
         raws = self.redis.hmget(self.part(collection_id, "faces"), ids)
         return [_face(fid, raw) for fid, raw in zip(ids, raws, strict=True) if raw is not None]
 
-    def update_face(self, collection_id: str, face: FaceRecordInCollection) -> None:
+    def update_face(self, collection_id: str, face: PersistedFace) -> None:
         outcome = self._run(
             _UPDATE_HASH_FIELD, [self.key(collection_id), self.part(collection_id, "faces")],
-            [face.face_id, json.dumps({"personId": face.person_id, "userData": face.user_data})],
+            [face.face_id, face.to_json()],
         )
         self._missing_collection(outcome)
         if outcome == "missing":
@@ -367,7 +346,7 @@ class CollectionStore:
     def face_count(self, collection_id: str) -> int:
         return int(self.redis.hlen(self.part(collection_id, "embeddings")))
 
-    def all_faces(self, collection_id: str) -> list[FaceRecordInCollection]:
+    def all_faces(self, collection_id: str) -> list[PersistedFace]:
         """Every face of a (small) face list, in id order."""
         return self.list_faces(collection_id, None, 1_000_000)
 
@@ -416,7 +395,7 @@ class CollectionStore:
             person_rows[person_id] = json.dumps({"name": name, "userData": None})
             face_lists[person_id] = ",".join(face_id for face_id, _ in faces)
             for face_id, vector in faces:
-                face_rows[face_id] = json.dumps({"personId": person_id, "userData": None})
+                face_rows[face_id] = PersistedFace(face_id, person_id, None).to_json()
                 vectors[face_id] = vector.astype(np.float32).tobytes()
         with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(self.part(collection_id, "persons"), mapping=fields(person_rows))
@@ -429,13 +408,13 @@ class CollectionStore:
             pipe.execute()
 
 
-def _person(person_id: str, raw: Any, faces: Any) -> PersonRecord:
+def _person(person_id: str, raw: Any, faces: Any) -> Person:
     data = json.loads(raw)
     face_list = str(text(faces) or "")
-    return PersonRecord(person_id, data["name"], data.get("userData"),
+    return Person(person_id, data["name"], data.get("userData"),
                         tuple(face_id for face_id in face_list.split(",") if face_id))
 
 
-def _face(face_id: str, raw: Any) -> FaceRecordInCollection:
+def _face(face_id: str, raw: Any) -> PersistedFace:
     data = json.loads(raw)
-    return FaceRecordInCollection(face_id, data.get("personId"), data.get("userData"))
+    return PersistedFace(face_id, data.get("personId"), data.get("userData"), Provenance.from_record(data))

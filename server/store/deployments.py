@@ -6,7 +6,10 @@ index entry left behind by a racing regeneration therefore never authenticates.
 
 from __future__ import annotations
 
-from redis import Redis, WatchError
+import dataclasses
+
+from redis import Redis
+from redis.client import Pipeline
 
 from server.domain.credentials import hash_secret, secret_matches
 from server.domain.deployments import (
@@ -19,6 +22,7 @@ from server.domain.deployments import (
 )
 from server.store import keys
 from server.store.codec import decode_hash, fields, text
+from server.store.transactions import transaction
 
 
 def _key_reference(deployment: Deployment, key: KeyName) -> str:
@@ -31,26 +35,19 @@ class DeploymentRepository:
 
     def create(self, deployment: Deployment, *, max_per_tenant: int) -> None:
         names = keys.deployment_names(deployment.tenant_id)
-        with self.redis.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    pipe.watch(names)
-                    if pipe.sismember(names, deployment.name):
-                        raise DeploymentExists(f"Deployment '{deployment.name}' already exists.")
-                    if pipe.scard(names) >= max_per_tenant:
-                        raise DeploymentQuotaExceeded(
-                            f"Deployment number reached tenant level limit ({max_per_tenant})."
-                        )
-                    pipe.multi()
-                    pipe.sadd(names, deployment.name)
-                    record_key = keys.deployment(deployment.tenant_id, deployment.name)
-                    pipe.hset(record_key, mapping=fields(deployment.to_record()))
-                    for key, digest in deployment.key_hashes.items():
-                        pipe.set(keys.api_key(digest), _key_reference(deployment, key))
-                    pipe.execute()
-                    return
-                except WatchError:
-                    continue
+
+        def create_if_free(pipe: Pipeline) -> None:
+            if pipe.sismember(names, deployment.name):
+                raise DeploymentExists(f"Deployment '{deployment.name}' already exists.")
+            if pipe.scard(names) >= max_per_tenant:
+                raise DeploymentQuotaExceeded(f"Deployment number reached tenant level limit ({max_per_tenant}).")
+            pipe.multi()
+            pipe.sadd(names, deployment.name)
+            pipe.hset(keys.deployment(deployment.tenant_id, deployment.name), mapping=fields(deployment.to_record()))
+            for key, digest in deployment.key_hashes.items():
+                pipe.set(keys.api_key(digest), _key_reference(deployment, key))
+
+        transaction(self.redis, create_if_free, names)
 
     def get(self, tenant_id: str, name: str) -> Deployment:
         raw = self.redis.hgetall(keys.deployment(tenant_id, name))
@@ -78,24 +75,21 @@ class DeploymentRepository:
 
     def replace_key(self, tenant_id: str, name: str, key: KeyName, new_hash: str) -> Deployment:
         record_key = keys.deployment(tenant_id, name)
-        with self.redis.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    pipe.watch(record_key)
-                    raw = pipe.hgetall(record_key)
-                    if not raw:
-                        raise DeploymentNotFound(f"Deployment '{name}' is not found.")
-                    deployment = Deployment.from_record(decode_hash(raw))
-                    old_hash = deployment.key_hashes[key]
-                    deployment.key_hashes[key] = new_hash
-                    pipe.multi()
-                    pipe.hset(record_key, f"{key.value}_hash", new_hash)
-                    pipe.delete(keys.api_key(old_hash))
-                    pipe.set(keys.api_key(new_hash), _key_reference(deployment, key))
-                    pipe.execute()
-                    return deployment
-                except WatchError:
-                    continue
+
+        def replace(pipe: Pipeline) -> Deployment:
+            raw = pipe.hgetall(record_key)
+            if not raw:
+                raise DeploymentNotFound(f"Deployment '{name}' is not found.")
+            deployment = Deployment.from_record(decode_hash(raw))
+            old_hash = deployment.key_hashes[key]
+            deployment.key_hashes[key] = new_hash
+            pipe.multi()
+            pipe.hset(record_key, f"{key.value}_hash", new_hash)
+            pipe.delete(keys.api_key(old_hash))
+            pipe.set(keys.api_key(new_hash), _key_reference(deployment, key))
+            return deployment
+
+        return transaction(self.redis, replace, record_key)
 
     def by_api_key(self, secret: str) -> Deployment | None:
         reference = text(self.redis.get(keys.api_key(hash_secret(secret))))
@@ -112,15 +106,13 @@ class DeploymentRepository:
 
     def update_sku(self, tenant_id: str, name: str, sku: Sku) -> Deployment:
         record_key = keys.deployment(tenant_id, name)
-        with self.redis.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    pipe.watch(record_key)
-                    if not pipe.exists(record_key):
-                        raise DeploymentNotFound(f"Deployment '{name}' is not found.")
-                    pipe.multi()
-                    pipe.hset(record_key, "sku", sku.value)
-                    pipe.execute()
-                    return self.get(tenant_id, name)
-                except WatchError:
-                    continue
+
+        def update(pipe: Pipeline) -> Deployment:
+            raw = pipe.hgetall(record_key)
+            if not raw:
+                raise DeploymentNotFound(f"Deployment '{name}' is not found.")
+            pipe.multi()
+            pipe.hset(record_key, "sku", sku.value)
+            return dataclasses.replace(Deployment.from_record(decode_hash(raw)), sku=sku)
+
+        return transaction(self.redis, update, record_key)

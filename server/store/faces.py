@@ -12,12 +12,8 @@ from server.store.codec import fields
 
 
 class FaceRepository:
-    """`remember=True` keeps what `get_many` read, for one request: the terms-of-use gate reads the
-    faceIds a recognition call names, and the operation then needs the same records."""
-
-    def __init__(self, redis: Redis, *, remember: bool = False) -> None:
+    def __init__(self, redis: Redis) -> None:
         self.redis = redis
-        self._remembered: dict[str, FaceRecord | None] | None = {} if remember else None
 
     def save_all(self, records: Iterable[FaceRecord], ttl_seconds: int) -> None:
         with self.redis.pipeline(transaction=True) as pipe:
@@ -32,13 +28,11 @@ class FaceRepository:
         return FaceRecord.from_record(face_id, raw) if raw else None
 
     def get_many(self, face_ids: Sequence[str]) -> list[FaceRecord | None]:
-        known = self._remembered if self._remembered is not None else {}
-        missing = [face_id for face_id in dict.fromkeys(face_ids) if face_id not in known]
+        """The records of these faceIds in order, None where unknown or expired; each read once."""
+        unique = list(dict.fromkeys(face_ids))
         with self.redis.pipeline(transaction=False) as pipe:
-            for face_id in missing:
+            for face_id in unique:
                 pipe.hgetall(keys.face(face_id))
-            raws = pipe.execute() if missing else []
-        read = {fid: FaceRecord.from_record(fid, raw) if raw else None for fid, raw in zip(missing, raws, strict=True)}
-        if self._remembered is not None:
-            self._remembered.update(read)
-        return [known[face_id] if face_id in known else read[face_id] for face_id in face_ids]
+            raws = pipe.execute() if unique else []
+        read = {fid: FaceRecord.from_record(fid, raw) if raw else None for fid, raw in zip(unique, raws, strict=True)}
+        return [read[face_id] for face_id in face_ids]

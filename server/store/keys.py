@@ -122,6 +122,44 @@ def recognition_cadence(tenant_id: str) -> str:
     return f"{PREFIX}:cadence:{tenant_id}"
 
 
-def tenants_by_email(email_hash: str) -> str:
-    """Set of the ids of tenants that signed up with one email address (hashed), to link signups."""
-    return f"{PREFIX}:tenants-by-email:{email_hash}"
+def trust_anchors() -> str:
+    """Hash anchor id -> JSON of a trust anchor: the operator's list of capture-device CAs."""
+    return f"{PREFIX}:trust-anchors"
+
+
+def trust_anchor_fingerprints() -> str:
+    """Hash certificate SHA-256 -> anchor id, so the same CA is listed once."""
+    return f"{PREFIX}:trust-anchor-fingerprints"
+
+
+def policy_in_force() -> str:
+    """Hash: the newest terms-of-use version ever in force and its effective time (ms), so a clock
+    set backwards cannot bring older terms back."""
+    return f"{PREFIX}:policy-in-force"
+
+
+def face_cadence(scope: str) -> str:
+    """Sorted set of the faces (faceIds, or ids for faces detected without one) a tenant or a linked
+    organization handled recently, scored by Redis's own time (ms): the live-stream throughput."""
+    return f"{PREFIX}:face-cadence:{scope}"
+
+
+def claimed_times(tenant_id: str) -> str:
+    """List of a tenant's last claimed capture times with the Redis time each was claimed at."""
+    return f"{PREFIX}:claimed-times:{tenant_id}"
+
+
+def recent_frames(tenant_id: str) -> str:
+    """List of perceptual hashes of a tenant's last images with the Redis time each arrived at."""
+    return f"{PREFIX}:recent-frames:{tenant_id}"
+
+
+def tenants_by_link(link_id: str) -> str:
+    """Set of the ids of tenants sharing one link key (domain/linking.py: an opaque id of an email
+    address, email domain or organization name), to link signups of one organization."""
+    return f"{PREFIX}:tenants-by-link:{link_id}"
+
+
+def tenant_links_indexed() -> str:
+    """Set once every tenant is in the link index (tenants from before it existed are added then)."""
+    return f"{PREFIX}:tenants-by-link:indexed"

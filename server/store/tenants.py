@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from redis import Redis, WatchError
+from redis import Redis
+from redis.client import Pipeline
 
 from server.domain.credentials import hash_secret, secret_matches
+from server.domain.linking import organization_link_keys
 from server.domain.tenants import AccessReview, Tenant, TenantNotFound, TenantStatus
 from server.store import keys
 from server.store.codec import decode_hash, fields, text
+from server.store.transactions import transaction
 
 TOKEN_HASH_FIELD = "management_token_hash"
 
@@ -25,32 +28,44 @@ class TenantRepository:
             pipe.hset(keys.tenant(tenant.tenant_id), mapping=fields(record))
             pipe.zadd(keys.tenants_by_creation(), {tenant.tenant_id: tenant.created_at.timestamp()})
             pipe.set(keys.management_token(token_hash), tenant.tenant_id)
-            pipe.sadd(keys.tenants_by_email(hash_secret(tenant.email.casefold())), tenant.tenant_id)
+            for link_id in organization_link_keys(tenant):
+                pipe.sadd(keys.tenants_by_link(link_id), tenant.tenant_id)
             pipe.execute()
 
-    def with_email(self, email: str) -> list[Tenant]:
-        """Earlier tenants that signed up with this email address."""
-        members = self.redis.smembers(keys.tenants_by_email(hash_secret(email.casefold())))
-        ids = [str(text(member)) for member in members]
-        return [tenant for tenant in (self.get(tenant_id) for tenant_id in sorted(ids)) if tenant is not None]
+    def linked(self, link_ids: Iterable[str], *, besides: str | None = None) -> list[Tenant]:
+        """Tenants sharing any of these link keys (domain/linking.py), oldest first, `besides` aside."""
+        self.index_links_once()
+        ids = set().union(*(self.redis.smembers(keys.tenants_by_link(link_id)) for link_id in link_ids))
+        tenants = [self.get(str(text(tenant_id))) for tenant_id in ids]
+        found = [tenant for tenant in tenants if tenant is not None and tenant.tenant_id != besides]
+        return sorted(found, key=lambda tenant: (tenant.created_at, tenant.tenant_id))
+
+    def index_links_once(self) -> None:
+        """Put every tenant in the link index, once: tenants stored before the index existed are
+        linked too. Idempotent, so two processes doing it at once do no harm."""
+        if self.redis.exists(keys.tenant_links_indexed()):
+            return
+        with self.redis.pipeline(transaction=False) as pipe:
+            for tenant in self.list():
+                for link_id in organization_link_keys(tenant):
+                    pipe.sadd(keys.tenants_by_link(link_id), tenant.tenant_id)
+            pipe.set(keys.tenant_links_indexed(), "1")
+            pipe.execute()
 
     def update(self, tenant_id: str, change: Callable[[Tenant], Tenant]) -> Tenant:
-        """Apply a change to the stored tenant, retried if another writer changed it meanwhile."""
+        """Apply a change to the stored tenant, again if another writer changed it meanwhile."""
         key = keys.tenant(tenant_id)
-        with self.redis.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    pipe.watch(key)
-                    raw = pipe.hgetall(key)
-                    if not raw:
-                        raise TenantNotFound()
-                    changed = change(Tenant.from_record(decode_hash(raw)))
-                    pipe.multi()
-                    pipe.hset(key, mapping=fields(changed.to_record()))
-                    pipe.execute()
-                    return changed
-                except WatchError:
-                    continue
+
+        def apply(pipe: Pipeline) -> Tenant:
+            raw = pipe.hgetall(key)
+            if not raw:
+                raise TenantNotFound()
+            changed = change(Tenant.from_record(decode_hash(raw)))
+            pipe.multi()
+            pipe.hset(key, mapping=fields(changed.to_record()))
+            return changed
+
+        return transaction(self.redis, apply, key)
 
     def get(self, tenant_id: str) -> Tenant | None:
         raw = self.redis.hgetall(keys.tenant(tenant_id))

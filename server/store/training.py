@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from redis import Redis, WatchError
+from redis import Redis
+from redis.client import Pipeline
 
 from server.domain.training import OPERATION_RETENTION_SECONDS, TrainingRun
 from server.store import keys
 from server.store.codec import decode_hash, fields, text
+from server.store.transactions import transaction
 
 _RECORD_PROGRESS = """
 if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HSET', KEYS[2], unpack(ARGV, 2)) end
@@ -41,28 +43,24 @@ class TrainingStore:
         """Record a new queued run unless one is in progress; False when one is."""
         run_key = self._run_key(collection_id)
         collection_key = keys.collection(self.deployment_id, self.kind, collection_id)
-        with self.redis.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    pipe.watch(run_key, collection_key)
-                    raw = decode_hash(pipe.hgetall(run_key))
-                    if raw and TrainingRun.from_record(raw).blocks_new_training(moment):
-                        return False
-                    if not pipe.exists(collection_key):
-                        return False
-                    record = {**run.to_record(), "last_success": raw.get("last_success", "")}
-                    pipe.multi()
-                    pipe.hset(run_key, mapping=fields(record))
-                    operation_key = self._operation_key(run.operation_id)
-                    pipe.hset(operation_key, mapping=fields({**record, "kind": self.kind,
-                                                             "collection_id": collection_id}))
-                    pipe.expire(operation_key, OPERATION_RETENTION_SECONDS)
-                    pipe.sadd(keys.collection_part(self.deployment_id, self.kind, collection_id, "operations"),
-                              run.operation_id)
-                    pipe.execute()
-                    return True
-                except WatchError:
-                    continue
+
+        def start_unless_running(pipe: Pipeline) -> bool:
+            raw = decode_hash(pipe.hgetall(run_key))
+            if raw and TrainingRun.from_record(raw).blocks_new_training(moment):
+                return False
+            if not pipe.exists(collection_key):
+                return False
+            record = {**run.to_record(), "last_success": raw.get("last_success", "")}
+            operation_key = self._operation_key(run.operation_id)
+            pipe.multi()
+            pipe.hset(run_key, mapping=fields(record))
+            pipe.hset(operation_key, mapping=fields({**record, "kind": self.kind, "collection_id": collection_id}))
+            pipe.expire(operation_key, OPERATION_RETENTION_SECONDS)
+            pipe.sadd(keys.collection_part(self.deployment_id, self.kind, collection_id, "operations"),
+                      run.operation_id)
+            return True
+
+        return transaction(self.redis, start_unless_running, run_key, collection_key)
 
     def record(self, collection_id: str, run: TrainingRun) -> bool:
         """Write a run's progress; False when a newer run replaced it or the collection is gone."""

@@ -39,9 +39,6 @@ class FaceBox:
     def to_dlib(self) -> Any:
         return dlib.rectangle(self.left, self.top, self.left + self.width - 1, self.top + self.height - 1)
 
-    def to_public(self) -> dict[str, int]:
-        return {"top": self.top, "left": self.left, "width": self.width, "height": self.height}
-
 
 def working_side(model: DetectionModel) -> int:
     if model is DetectionModel.DETECTION_03:

@@ -8,11 +8,11 @@ from tf.iface import ReadDataContext
 from tf.schema import Attribute, Schema
 from tf.types import String
 from tf.utils import Diagnostics
+from visage import VisageError
 
 from terraform_provider_visage import rules
 from terraform_provider_visage.base import SCHEMA_VERSION, VisageDataSource
-from terraform_provider_visage.client import ClientError
-from terraform_provider_visage.diagnostics import report
+from terraform_provider_visage.deployment_resource import deployment_view
 
 
 class DeploymentDataSource(VisageDataSource):
@@ -37,7 +37,7 @@ class DeploymentDataSource(VisageDataSource):
     def read(self, ctx: ReadDataContext, config: dict[str, Any]) -> dict[str, Any] | None:
         try:
             view = self.client.get_deployment(config["name"])
-        except ClientError as error:
-            report(ctx.diagnostics, error, action=f"Reading deployment {config['name']!r}")
+        except VisageError as error:
+            self.report(ctx.diagnostics, error, action=f"Reading deployment {config['name']!r}")
             return None
-        return {name: view[name] for name in ("name", "sku", "region", "endpoint", "created_at")}
+        return deployment_view(view)

@@ -12,18 +12,24 @@ from tf.iface import CreateContext, DeleteContext, ImportContext, ReadContext, U
 from tf.schema import Attribute, Schema
 from tf.types import String
 from tf.utils import Diagnostics
+from visage import VisageError
+from visage.models import Deployment, DeploymentKeys
 
 from terraform_provider_visage import rules
-from terraform_provider_visage.base import SCHEMA_VERSION, VisageResource
-from terraform_provider_visage.client import ClientError, Json
-from terraform_provider_visage.diagnostics import is_not_found, report
+from terraform_provider_visage.base import SCHEMA_VERSION, VisageResource, text, time_text
+from terraform_provider_visage.diagnostics import is_not_found
 
 ATTRIBUTES = ("name", "sku", "region", "endpoint", "created_at", "key1", "key2")
 
 
-def deployment_state(view: Json, key1: str | None, key2: str | None) -> dict[str, Any]:
-    return {"name": view["name"], "sku": view["sku"], "region": view["region"], "endpoint": view["endpoint"],
-            "created_at": view["created_at"], "key1": key1, "key2": key2}
+def deployment_view(view: Deployment) -> dict[str, Any]:
+    """What Visage shows of a deployment (keys aside), as state values."""
+    return {"name": view.name, "sku": text(view.sku), "region": view.region, "endpoint": view.endpoint,
+            "created_at": time_text(view.created_at)}
+
+
+def deployment_state(view: Deployment, key1: str | None, key2: str | None) -> dict[str, Any]:
+    return {**deployment_view(view), "key1": key1, "key2": key2}
 
 
 class DeploymentResource(VisageResource):
@@ -60,22 +66,23 @@ class DeploymentResource(VisageResource):
 
     def create(self, ctx: CreateContext, planned: dict[str, Any]) -> dict[str, Any] | None:
         try:
-            created = self.client.create_deployment(planned["name"], planned["sku"], planned["region"])
-        except ClientError as error:
-            report(ctx.diagnostics, error, action=f"Creating deployment {planned['name']!r}", attributes=ATTRIBUTES)
+            created = self.client.create_deployment(planned["name"], sku=planned["sku"], region=planned["region"])
+        except VisageError as error:
+            self.report(ctx.diagnostics, error, action=f"Creating deployment {planned['name']!r}",
+                        attributes=ATTRIBUTES)
             return None
-        keys = created.get("keys") or {}
-        return deployment_state(created, keys.get("key1"), keys.get("key2"))
+        keys = created.keys or DeploymentKeys()
+        return deployment_state(created, keys.key1, keys.key2)
 
     def read(self, ctx: ReadContext, current: dict[str, Any]) -> dict[str, Any] | None:
         try:
             view = self.client.get_deployment(current["name"])
-        except ClientError as error:
+        except VisageError as error:
             if is_not_found(error):
                 return None  # deleted behind Terraform's back: forget it, so that plan creates it again
-            report(ctx.diagnostics, error, action=f"Reading deployment {current['name']!r}")
+            self.report(ctx.diagnostics, error, action=f"Reading deployment {current['name']!r}")
             return current
-        if current.get("created_at") and view["created_at"] != current["created_at"]:
+        if current.get("created_at") and time_text(view.created_at) != current["created_at"]:
             # Deleted and created again under the same name: the keys in the state are no longer valid.
             return deployment_state(view, None, None)
         return deployment_state(view, current.get("key1"), current.get("key2"))
@@ -84,19 +91,19 @@ class DeploymentResource(VisageResource):
         if planned["sku"] == current["sku"]:
             return planned
         try:
-            updated = self.client.update_deployment(current["name"], planned["sku"])
-        except ClientError as error:
-            report(ctx.diagnostics, error, action=f"Changing the SKU of deployment {current['name']!r}",
-                   attributes=ATTRIBUTES)
+            updated = self.client.update_deployment(current["name"], sku=planned["sku"])
+        except VisageError as error:
+            self.report(ctx.diagnostics, error, action=f"Changing the SKU of deployment {current['name']!r}",
+                        attributes=ATTRIBUTES)
             return current
         return deployment_state(updated, current.get("key1"), current.get("key2"))
 
     def delete(self, ctx: DeleteContext, current: dict[str, Any]) -> None:
         try:
             self.client.delete_deployment(current["name"])
-        except ClientError as error:
+        except VisageError as error:
             if not is_not_found(error):  # already gone is what was asked for
-                report(ctx.diagnostics, error, action=f"Deleting deployment {current['name']!r}")
+                self.report(ctx.diagnostics, error, action=f"Deleting deployment {current['name']!r}")
 
     def import_(self, ctx: ImportContext, id: str) -> dict[str, Any] | None:
         """`terraform import visage_deployment.NAME <deployment name>`; the keys stay null."""
@@ -105,7 +112,7 @@ class DeploymentResource(VisageResource):
             return None
         try:
             view = self.client.get_deployment(id)
-        except ClientError as error:
-            report(ctx.diagnostics, error, action=f"Importing deployment {id!r}")
+        except VisageError as error:
+            self.report(ctx.diagnostics, error, action=f"Importing deployment {id!r}")
             return None
         return deployment_state(view, None, None)

@@ -14,11 +14,12 @@ from tf.iface import CreateContext, DeleteContext, ImportContext, ReadContext, U
 from tf.schema import Attribute, Schema
 from tf.types import Map, String
 from tf.utils import Diagnostics
+from visage import VisageError
+from visage.models import DeploymentKeys
 
 from terraform_provider_visage import rules
 from terraform_provider_visage.base import SCHEMA_VERSION, VisageResource
-from terraform_provider_visage.client import ClientError
-from terraform_provider_visage.diagnostics import is_not_found, report
+from terraform_provider_visage.diagnostics import is_not_found
 
 ATTRIBUTES = ("deployment", "key_name", "triggers", "key", "rotated_at")
 
@@ -51,20 +52,21 @@ class KeyRotationResource(VisageResource):
         deployment, key_name = planned["deployment"], planned["key_name"]
         try:
             regenerated = self.client.regenerate_key(deployment, key_name)
-        except ClientError as error:
-            report(ctx.diagnostics, error, action=f"Regenerating {key_name} of deployment {deployment!r}",
-                   attributes=ATTRIBUTES)
+        except VisageError as error:
+            self.report(ctx.diagnostics, error, action=f"Regenerating {key_name} of deployment {deployment!r}",
+                        attributes=ATTRIBUTES)
             return None
         rotated_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-        return {**planned, "key": (regenerated.get("keys") or {}).get(key_name), "rotated_at": rotated_at}
+        keys = regenerated.keys or DeploymentKeys()
+        return {**planned, "key": keys.key1 if key_name == "key1" else keys.key2, "rotated_at": rotated_at}
 
     def read(self, ctx: ReadContext, current: dict[str, Any]) -> dict[str, Any] | None:
         try:
             self.client.get_deployment(current["deployment"])
-        except ClientError as error:
+        except VisageError as error:
             if is_not_found(error):
                 return None  # the deployment is gone, and the key with it
-            report(ctx.diagnostics, error, action=f"Reading deployment {current['deployment']!r}")
+            self.report(ctx.diagnostics, error, action=f"Reading deployment {current['deployment']!r}")
         return current
 
     def update(self, ctx: UpdateContext, current: dict[str, Any], planned: dict[str, Any]) -> dict[str, Any] | None:
@@ -82,7 +84,8 @@ class KeyRotationResource(VisageResource):
             return None
         try:
             self.client.get_deployment(deployment)
-        except ClientError as error:
-            report(ctx.diagnostics, error, action=f"Importing the {key_name} rotation of deployment {deployment!r}")
+        except VisageError as error:
+            self.report(ctx.diagnostics, error,
+                        action=f"Importing the {key_name} rotation of deployment {deployment!r}")
             return None
         return {"deployment": deployment, "key_name": key_name, "triggers": None, "key": None, "rotated_at": None}

@@ -9,21 +9,22 @@ from tf.iface import CreateContext, DeleteContext, ImportContext, ReadContext, U
 from tf.schema import Attribute, Schema
 from tf.types import String
 from tf.utils import Diagnostics
+from visage import VisageError
+from visage.models import LargePersonGroup
 
 from terraform_provider_visage import rules
-from terraform_provider_visage.base import SCHEMA_VERSION, VisageResource
-from terraform_provider_visage.client import ClientError, Json
-from terraform_provider_visage.diagnostics import is_not_found, report
+from terraform_provider_visage.base import SCHEMA_VERSION, VisageResource, text
+from terraform_provider_visage.diagnostics import is_not_found
 
 ATTRIBUTES = ("deployment", "id", "name", "user_data", "recognition_model")
 
 
-def group_state(deployment: str, view: Json, *, user_data_was: str | None) -> dict[str, Any]:
-    user_data = view.get("userData")
+def group_state(deployment: str, view: LargePersonGroup, *, user_data_was: str | None) -> dict[str, Any]:
+    user_data = view.user_data
     if user_data == "" and user_data_was is None:
         user_data = None  # clearing user_data sends "", which Visage keeps: the same as no user_data
-    return {"deployment": deployment, "id": view["largePersonGroupId"], "name": view["name"],
-            "user_data": user_data, "recognition_model": view["recognitionModel"]}
+    return {"deployment": deployment, "id": view.large_person_group_id, "name": view.name,
+            "user_data": user_data, "recognition_model": text(view.recognition_model)}
 
 
 class LargePersonGroupResource(VisageResource):
@@ -57,45 +58,45 @@ class LargePersonGroupResource(VisageResource):
     def create(self, ctx: CreateContext, planned: dict[str, Any]) -> dict[str, Any] | None:
         deployment, group_id = planned["deployment"], planned["id"]
         try:
-            created = self.client.create_large_person_group(
+            created = self.client.create_managed_large_person_group(
                 deployment, group_id, planned["name"], user_data=planned["user_data"],
                 recognition_model=planned["recognition_model"])
-        except ClientError as error:
-            report(ctx.diagnostics, error, action=f"Creating large person group {group_id!r} in {deployment!r}",
-                   attributes=ATTRIBUTES)
+        except VisageError as error:
+            self.report(ctx.diagnostics, error, action=f"Creating large person group {group_id!r} in {deployment!r}",
+                        attributes=ATTRIBUTES)
             return None
         return group_state(deployment, created, user_data_was=planned["user_data"])
 
     def read(self, ctx: ReadContext, current: dict[str, Any]) -> dict[str, Any] | None:
         deployment, group_id = current["deployment"], current["id"]
         try:
-            view = self.client.get_large_person_group(deployment, group_id)
-        except ClientError as error:
+            view = self.client.get_managed_large_person_group(deployment, group_id)
+        except VisageError as error:
             if is_not_found(error):
                 return None  # the group, or its whole deployment, was deleted: plan creates it again
-            report(ctx.diagnostics, error, action=f"Reading large person group {group_id!r} in {deployment!r}")
+            self.report(ctx.diagnostics, error, action=f"Reading large person group {group_id!r} in {deployment!r}")
             return current
         return group_state(deployment, view, user_data_was=current.get("user_data"))
 
     def update(self, ctx: UpdateContext, current: dict[str, Any], planned: dict[str, Any]) -> dict[str, Any] | None:
         deployment, group_id = current["deployment"], current["id"]
         try:
-            updated = self.client.update_large_person_group(deployment, group_id, planned["name"],
-                                                            planned["user_data"] or "")
-        except ClientError as error:
-            report(ctx.diagnostics, error, action=f"Updating large person group {group_id!r} in {deployment!r}",
-                   attributes=ATTRIBUTES)
+            updated = self.client.update_managed_large_person_group(deployment, group_id, name=planned["name"],
+                                                                    user_data=planned["user_data"] or "")
+        except VisageError as error:
+            self.report(ctx.diagnostics, error, action=f"Updating large person group {group_id!r} in {deployment!r}",
+                        attributes=ATTRIBUTES)
             return current
         return group_state(deployment, updated, user_data_was=planned["user_data"])
 
     def delete(self, ctx: DeleteContext, current: dict[str, Any]) -> None:
         deployment, group_id = current["deployment"], current["id"]
         try:
-            self.client.delete_large_person_group(deployment, group_id)
-        except ClientError as error:
+            self.client.delete_managed_large_person_group(deployment, group_id)
+        except VisageError as error:
             if not is_not_found(error):
-                report(ctx.diagnostics, error,
-                       action=f"Deleting large person group {group_id!r} in {deployment!r}")
+                self.report(ctx.diagnostics, error,
+                            action=f"Deleting large person group {group_id!r} in {deployment!r}")
 
     def import_(self, ctx: ImportContext, id: str) -> dict[str, Any] | None:
         """`terraform import visage_large_person_group.NAME <deployment>/<group id>`."""
@@ -104,8 +105,8 @@ class LargePersonGroupResource(VisageResource):
             ctx.diagnostics.add_error(f"Invalid import id {id!r}", "The import id is <deployment>/<group id>.")
             return None
         try:
-            view = self.client.get_large_person_group(deployment, group_id)
-        except ClientError as error:
-            report(ctx.diagnostics, error, action=f"Importing large person group {group_id!r} in {deployment!r}")
+            view = self.client.get_managed_large_person_group(deployment, group_id)
+        except VisageError as error:
+            self.report(ctx.diagnostics, error, action=f"Importing large person group {group_id!r} in {deployment!r}")
             return None
         return group_state(deployment, view, user_data_was=None)

@@ -1,4 +1,5 @@
-"""The `visage` provider: its configuration (`endpoint`, `token`) and the objects it offers."""
+"""The `visage` provider: its configuration (`endpoint`, `token`), the SDK client it makes from them, and the
+objects it offers."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from tf.iface import DataSource, Provider, Resource
 from tf.schema import Attribute, Schema
 from tf.types import String, Unknown
 from tf.utils import Diagnostics
+from visage import Clock, ManagementClient, VisageError
 
-from terraform_provider_visage.client import ClientError, ManagementClient, NotConfigured
 from terraform_provider_visage.deployment_data_source import DeploymentDataSource
 from terraform_provider_visage.deployment_resource import DeploymentResource
-from terraform_provider_visage.diagnostics import report
+from terraform_provider_visage.diagnostics import NotConfigured, report
 from terraform_provider_visage.key_rotation_resource import KeyRotationResource
 from terraform_provider_visage.large_person_group_resource import LargePersonGroupResource
 from terraform_provider_visage.tenant_data_source import TenantDataSource
@@ -22,6 +23,11 @@ from terraform_provider_visage.tenant_data_source import TenantDataSource
 SOURCE_ADDRESS = "registry.terraform.io/visage/visage"
 ENDPOINT_ENV = "VISAGE_ENDPOINT"
 TOKEN_ENV = "VISAGE_MANAGEMENT_TOKEN"
+
+TIMEOUT = (5.0, 30.0)
+"""Seconds to connect and to read. Management calls are small and fast; a stuck server should not hang
+`terraform apply` for long. Retries are the SDK's: GET, PUT, PATCH and DELETE after 429 and 503, at the
+server's Retry-After; a POST only after 429 or when it surely never reached the server."""
 
 
 def _setting(config: dict[str, Any], attribute: str, variable: str) -> Any:
@@ -31,9 +37,13 @@ def _setting(config: dict[str, Any], attribute: str, variable: str) -> Any:
 
 
 class VisageProvider(Provider):
-    def __init__(self) -> None:
+    """`clock` is for tests: the SDK waits between retries on it."""
+
+    def __init__(self, *, clock: Clock | None = None) -> None:
+        self._clock = clock
         self._client: ManagementClient | None = None
         self._not_configured = "the provider has not been configured."
+        self.endpoint: str | None = None
 
     def full_name(self) -> str:
         return SOURCE_ADDRESS
@@ -72,11 +82,19 @@ class VisageProvider(Provider):
         if diags.has_errors():
             self._not_configured = "its endpoint or token is missing."
             return
-        client = ManagementClient(str(endpoint), str(token))
+        try:
+            client = ManagementClient(str(endpoint), str(token), timeout=TIMEOUT, clock=self._clock)
+        except ValueError as error:  # what the SDK refuses before any call, e.g. an endpoint without a host
+            diags.add_error("Invalid Visage provider configuration", str(error))
+            self._not_configured = "its endpoint or token is invalid."
+            return
+        self.endpoint = client.endpoint
         try:
             client.get_tenant()  # one cheap call: a wrong token or endpoint is reported once, here, and clearly
-        except ClientError as error:
-            report(diags, error, action=f"Checking the management token against {client.endpoint}")
+        except VisageError as error:
+            report(diags, error, action=f"Checking the management token against {client.endpoint}",
+                   endpoint=self.endpoint)
+            client.close()
             self._not_configured = "checking its endpoint and token failed."
             return
         self._client = client

@@ -8,13 +8,26 @@ from typing import Any
 from tf.iface import ReadDataContext
 from tf.schema import Attribute, Schema
 from tf.types import Bool, List, Map, String
+from visage import LimitedAccess, VisageError
+from visage.models import Tenant
 
-from terraform_provider_visage.base import SCHEMA_VERSION, VisageDataSource
-from terraform_provider_visage.client import ClientError
-from terraform_provider_visage.diagnostics import report
+from terraform_provider_visage.base import SCHEMA_VERSION, VisageDataSource, text, time_text
 
 STRINGS = ("tenant_id", "organization", "email", "customer_type", "country", "terms_version", "created_at",
            "status", "limited_access")
+
+
+def tenant_state(tenant: Tenant) -> dict[str, Any]:
+    return {
+        "tenant_id": tenant.tenant_id, "organization": tenant.organization, "email": tenant.email,
+        "customer_type": text(tenant.customer_type), "country": tenant.country, "terms_version": tenant.terms_version,
+        "created_at": time_text(tenant.created_at), "status": text(tenant.status),
+        "limited_access": text(tenant.limited_access), "approved": tenant.limited_access is LimitedAccess.APPROVED,
+        "email_verified": tenant.email_verified, "use_cases": list(tenant.use_cases),
+        "review_reasons": list(tenant.review_reasons),
+        "decisions": [{"at": time_text(decision.at), "decision": decision.decision, "reason": decision.reason,
+                       "by": decision.by} for decision in tenant.decisions],
+    }
 
 
 class TenantDataSource(VisageDataSource):
@@ -47,14 +60,7 @@ class TenantDataSource(VisageDataSource):
     def read(self, ctx: ReadDataContext, config: dict[str, Any]) -> dict[str, Any] | None:
         try:
             tenant = self.client.get_tenant()
-        except ClientError as error:
-            report(ctx.diagnostics, error, action="Reading the tenant")
+        except VisageError as error:
+            self.report(ctx.diagnostics, error, action="Reading the tenant")
             return None
-        state: dict[str, Any] = {name: tenant.get(name) for name in STRINGS}
-        state["approved"] = tenant.get("limited_access") == "approved"
-        state["email_verified"] = bool(tenant.get("email_verified"))
-        state["use_cases"] = list(tenant.get("use_cases") or [])
-        state["review_reasons"] = list(tenant.get("review_reasons") or [])
-        state["decisions"] = [{key: str(value) for key, value in decision.items()}
-                              for decision in tenant.get("decisions") or []]
-        return state
+        return tenant_state(tenant)

@@ -17,7 +17,7 @@ from server.services.dev_account import (
     DEV_TENANT_ID,
     ensure_dev_account,
 )
-from server.store.deployments import DeploymentRepository
+from server.store.tenants import TenantRepository
 from tests.support.faces import photo
 from tests.support.terms import ADMIN
 
@@ -43,7 +43,9 @@ def test_the_dev_account_exists_only_once_ensured(client: FlaskClient, redis_db:
 
 def test_ensuring_again_changes_nothing_but_restores_regenerated_keys(client: FlaskClient, redis_db: Redis) -> None:
     ensure_dev_account(redis_db)
-    regenerate_key(DEV_TENANT_ID, DEV_DEPLOYMENT, KeyName.KEY1, deployments=DeploymentRepository(redis_db))
+    tenant = TenantRepository(redis_db).get(DEV_TENANT_ID)
+    assert tenant is not None
+    regenerate_key(redis_db, tenant, DEV_DEPLOYMENT, KeyName.KEY1, endpoint="")
     assert detect(client, DEV_KEY1)[0] == 401
     again = ensure_dev_account(redis_db)
     assert not again.created
@@ -74,4 +76,7 @@ def test_the_dev_account_goes_through_the_terms_of_use_gate_like_any_tenant(clie
                            headers={"Ocp-Apim-Subscription-Key": DEV_KEY2})
     assert verified.status_code == 200 and verified.get_json()["isIdentical"]
     audit = client.get("/mgmt/v1/audit", headers=DEV_BEARER).get_json()
-    assert [(entry["tenant_id"], entry["decision"]) for entry in audit] == [(DEV_TENANT_ID, "allowed")]
+    assert {entry["tenant_id"] for entry in audit} == {DEV_TENANT_ID}
+    assert [(entry["kind"], entry.get("operation"), entry.get("decision")) for entry in audit] == [
+        ("policy_decision", "verification", "allowed"), ("detect", None, None),
+        ("policy_decision", "detection", "refused")]  # newest first

@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.support.tenants import Account, sign_up, signup_form
-from tests.support.terms import ADMIN, approve, detect_face, recorded, verify
+from tests.support.terms import ADMIN, approve, detect_face, detect_signed_face, recorded, verify
 
 
 def tenants(client: FlaskClient, query: str = "") -> list[dict[str, Any]]:
@@ -42,7 +42,8 @@ def test_one_tenant_or_a_404(client: FlaskClient) -> None:
 
 
 def test_approval_is_recorded_emailed_and_readable_by_the_tenant(client: FlaskClient) -> None:
-    ministry = sign_up(client, customer_type="government", organization="Ministry of Culture")
+    ministry = sign_up(client, customer_type="government", organization="Ministry of Culture",
+                       no_policing_function=True)
     face = detect_face(client, ministry, {})
     assert verify(client, ministry, face, face, {}).status_code == 403
     decided = review(client, ministry.tenant_id, decision="approve", reason="museum access control")
@@ -109,8 +110,8 @@ def test_the_operator_corrects_the_customer_type_and_the_terms_then_apply(client
     face = detect_face(client, account, {})
     refused = verify(client, account, face, face, {})
     assert refused.get_json()["error"]["innererror"]["code"] == "le-realtime-identification"
-    old = detect_face(client, account, recorded())
-    assert verify(client, account, old, old, recorded()).status_code == 200
+    old = detect_signed_face(client, account)
+    assert verify(client, account, old, old, {}).status_code == 200
 
 
 def test_a_signup_that_reads_as_police_cannot_be_approved_without_stating_its_type(client: FlaskClient) -> None:
@@ -187,7 +188,7 @@ def test_every_operator_route_needs_the_admin_token(client: FlaskClient, method:
         assert response.status_code == 401 and response.get_json()["error"]["code"] == "Unauthorized"
 
 
-def test_a_rejected_police_tenant_signing_up_again_as_commercial_waits_for_review(client: FlaskClient) -> None:
+def test_a_rejected_police_tenant_or_its_colleague_signing_up_as_commercial_is_reviewed(client: FlaskClient) -> None:
     first = sign_up(client, customer_type="law_enforcement", organization="Metro Unit", email="chief@metro.example")
     review(client, first.tenant_id, decision="reject", reason="real-time use declared")
     again = client.post("/signup", json=signup_form(organization="Metro Analytics", email="chief@metro.example"))
@@ -195,5 +196,31 @@ def test_a_rejected_police_tenant_signing_up_again_as_commercial_waits_for_revie
     assert body["limited_access"] == "pending_review"
     assert any("signed up before" in reason for reason in body["tenant"]["review_reasons"])
     assert first.tenant_id not in str(body["tenant"]["review_reasons"])
-    stranger = client.post("/signup", json=signup_form(email="someone.else@metro.example")).get_json()
+    colleague = client.post("/signup", json=signup_form(email="someone.else@metro.example")).get_json()
+    assert colleague["limited_access"] == "pending_review"
+    assert not any("signed up before" in reason for reason in colleague["tenant"]["review_reasons"])
+    assert "email domain" in colleague["tenant"]["review_reasons"][0]
+    stranger = client.post("/signup", json=signup_form(email="someone@elsewhere.example")).get_json()
     assert stranger["limited_access"] == "approved"
+
+
+def test_every_operator_decision_is_on_the_audit_trail(client: FlaskClient) -> None:
+    from server.extensions import get_redis
+    from server.store.audit import AuditLog
+
+    account = sign_up(client, organization="Kent Police Analytics", country="GB")
+    approve(client, account.tenant_id, "it is the police", customer_type="law_enforcement", country="IE")
+    for action in ("suspend", "reinstate"):
+        response = client.post(f"/admin/v1/tenants/{account.tenant_id}/{action}", json={"reason": f"{action} now"},
+                               headers=ADMIN)
+        assert response.status_code == 200
+    trail = client.get(f"/admin/v1/audit?tenant_id={account.tenant_id}", headers=ADMIN).get_json()
+    assert [(e["kind"], e["action"]) for e in trail][::-1] == [
+        ("operator_correction", "correct_country"), ("operator_correction", "correct_customer_type"),
+        ("operator_review", "approve"), ("operator_suspension", "suspend"),
+        ("operator_reinstatement", "reinstate")]
+    assert trail[-1]["reason"].startswith("GB -> IE") and trail[0]["status"] == "pending_verification"
+    assert [e["id"] for e in client.get("/mgmt/v1/audit", headers=account.bearer).get_json()] == [
+        e["id"] for e in trail]
+    with client.application.app_context():
+        assert AuditLog(get_redis()).verify().ok

@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from redis import Redis
 
+from tests.support.c2pa import tampered
 from tests.support.faces import photo
 from tests.support.tenants import Account, sign_up
 from tests.support.terms import (
@@ -18,8 +19,11 @@ from tests.support.terms import (
     SMALL_PHOTO,
     approve,
     detect_face,
+    detect_signed_face,
+    list_test_cameras,
     live,
     recorded,
+    signed_photo,
     snapshot,
     verify,
 )
@@ -58,8 +62,8 @@ def test_an_unapproved_tenant_detects_but_cannot_verify(client: FlaskClient) -> 
 def test_live_verify_by_law_enforcement_is_refused_and_changes_nothing_but_the_audit(
     client: FlaskClient, police: Account, redis_db: Redis
 ) -> None:
-    first = detect_face(client, police, recorded())
-    second = detect_face(client, police, recorded(), OTHER_PHOTO)
+    first = detect_signed_face(client, police)
+    second = detect_signed_face(client, police, path=OTHER_PHOTO)
     audit_before = redis_db.xlen("visage:audit")
     before = snapshot(redis_db)
     response = verify(client, police, first, second, live())
@@ -67,8 +71,8 @@ def test_live_verify_by_law_enforcement_is_refused_and_changes_nothing_but_the_a
     assert response.headers["x-ms-error-code"] == "TermsOfUseViolation"
     error = response.get_json()["error"]
     assert error["code"] == "TermsOfUseViolation"
-    assert error["innererror"] == {"code": "le-realtime-identification", "policyVersion": "2024-05"}
-    assert "real time" in error["message"] and "captured live" in error["message"]
+    assert error["innererror"] == {"code": "le-realtime-identification", "policyVersion": "2026-12"}
+    assert "real time" in error["message"] and "x-visage-capture-mode on this call says live" in error["message"]
     assert snapshot(redis_db) == before
     assert redis_db.xlen("visage:audit") == audit_before + 1
 
@@ -77,31 +81,52 @@ def test_law_enforcement_detects_live_footage_for_redaction(client: FlaskClient,
     assert detect_face(client, police, live())
 
 
-def test_law_enforcement_verifies_old_recorded_footage(client: FlaskClient, police: Account) -> None:
-    first = detect_face(client, police, recorded())
-    response = verify(client, police, first, first, recorded())
+def test_law_enforcement_verifies_old_footage_with_trusted_content_credentials(client: FlaskClient,
+                                                                               police: Account) -> None:
+    first = detect_signed_face(client, police)
+    response = verify(client, police, first, first, {})
     assert response.status_code == 200 and response.get_json()["isIdentical"] is True
+    same_story = recorded()
+    del same_story["x-visage-captured-at"]  # a header may agree with the credentials; it decides nothing
+    assert verify(client, police, first, first, {**same_story, "x-visage-camera": "body-worn"}).status_code == 200
 
 
 @pytest.mark.parametrize(("name", "headers"), [
     ("no capture headers", {}),
+    ("recorded three days ago", recorded()),
     ("recorded without a time", {"x-visage-capture-mode": "recorded"}),
-    ("recorded an hour ago", recorded(timedelta(hours=1))),
 ])
-def test_doubtful_context_counts_as_real_time(client: FlaskClient, police: Account, name: str,
-                                              headers: dict[str, str]) -> None:
-    face = detect_face(client, police, recorded())
+def test_headers_alone_no_longer_make_police_footage_recorded(client: FlaskClient, police: Account, name: str,
+                                                              headers: dict[str, str]) -> None:
+    face = detect_face(client, police, headers)
     response = verify(client, police, face, face, headers)
     assert response.status_code == 403, name
-    assert response.get_json()["error"]["innererror"]["code"] == "le-realtime-identification"
+    error = response.get_json()["error"]
+    assert error["innererror"]["code"] == "le-realtime-identification"
+    assert "without content credentials" in error["message"]
+    assert "C2PA" in error["message"] and "trust anchor" in error["message"]  # how to present provenance
 
 
-def test_a_live_face_id_cannot_be_laundered_as_recorded(client: FlaskClient, police: Account) -> None:
-    live_face = detect_face(client, police, live())
-    old_face = detect_face(client, police, recorded())
-    response = verify(client, police, old_face, live_face.upper(), recorded())
+@pytest.mark.parametrize(("name", "headers", "field"), [
+    ("live", live(), "x-visage-capture-mode"),
+    ("recorded an hour ago", recorded(timedelta(hours=1)), "x-visage-captured-at"),
+    ("a dash camera", {"x-visage-camera": "dash"}, "x-visage-camera"),
+])
+def test_a_header_that_contradicts_trusted_credentials_makes_the_call_doubtful(
+        client: FlaskClient, police: Account, name: str, headers: dict[str, str], field: str) -> None:
+    face = detect_signed_face(client, police)
+    response = verify(client, police, face, face, headers)
+    assert response.status_code == 403, name
+    assert f"{field} on this call says" in response.get_json()["error"]["message"]
+
+
+def test_a_fresh_patrol_camera_capture_is_refused_naming_the_device(client: FlaskClient, police: Account) -> None:
+    old_face = detect_signed_face(client, police)
+    fresh = detect_signed_face(client, police, path=OTHER_PHOTO, age=timedelta(minutes=5), camera="dash")
+    response = verify(client, police, old_face, fresh.upper(), {})
     assert response.status_code == 403
-    assert "a faceId it uses was captured live" in response.get_json()["error"]["message"]
+    message = response.get_json()["error"]["message"]
+    assert "captured by a dash camera" in message and "patrol camera" in message
 
 
 def test_us_police_get_no_recognition_at_all(client: FlaskClient) -> None:
@@ -125,44 +150,53 @@ def test_every_recognition_decision_is_audited_and_each_tenant_reads_its_own(cli
     shop = sign_up(client, deployment="shop")
     shop_face = detect_face(client, shop, {})
     assert verify(client, shop, shop_face, shop_face, {}).status_code == 200
-    police_face = detect_face(client, police, recorded())
+    police_face = detect_signed_face(client, police)
     assert verify(client, police, police_face, police_face, live()).status_code == 403
-    own = client.get("/mgmt/v1/audit", headers=police.bearer).get_json()
-    assert len(own) == 1 and own[0]["tenant_id"] == police.tenant_id
-    entry = own[0]
+    trail = client.get("/mgmt/v1/audit", headers=police.bearer).get_json()
+    assert [e["kind"] for e in trail] == ["policy_decision", "detect", "operator_review"]  # its approval too
+    detected, entry = trail[1], trail[0]
+    assert detected["provenance"]["status"] == "trusted" and detected["face_ids"] == [police_face]
+    assert entry["tenant_id"] == police.tenant_id
     assert (entry["operation"], entry["decision"], entry["clause"], entry["policy_version"]) == (
-        "verification", "refused", "le-realtime-identification", "2024-05")
+        "verification", "refused", "le-realtime-identification", "2026-12")
     assert (entry["capture_mode"], entry["camera"], entry["deployment"], entry["realtime"]) == (
         "live", "body-worn", "face-1", True)
+    assert [face["status"] for face in entry["face_provenance"]] == ["trusted", "trusted"]  # faceId1, faceId2
+    assert (entry["route"], entry["api_version"], entry["outcome_status"]) == ("verify", "v1.2", "403")
     assert entry["request_id"] and entry["time"] and entry["hash"]
-    everything = client.get("/admin/v1/audit", headers=ADMIN).get_json()
+    everything = [e for e in client.get("/admin/v1/audit", headers=ADMIN).get_json() if e["kind"] == "policy_decision"]
     assert [e["tenant_id"] for e in everything] == [police.tenant_id, shop.tenant_id]
     assert everything[1]["decision"] == "allowed"
     only_shop = client.get(f"/admin/v1/audit?tenant_id={shop.tenant_id}", headers=ADMIN).get_json()
-    assert [e["tenant_id"] for e in only_shop] == [shop.tenant_id]
+    assert {e["tenant_id"] for e in only_shop} == {shop.tenant_id}
     assert client.get("/admin/v1/audit?limit=0", headers=ADMIN).status_code == 400
 
 
 def test_the_dry_run_says_why_and_writes_nothing(client: FlaskClient, police: Account, redis_db: Redis) -> None:
     live_face = detect_face(client, police, live())
+    old_face = detect_signed_face(client, police)
     before = {key: redis_db.type(key) for key in redis_db.scan_iter("*")}
     audit_before = redis_db.xlen("visage:audit")
-    ask = {"operation": "identification", "capture": {"mode": "recorded", "captured_at": "2020-01-01T00:00:00Z"}}
+    ask = {"operation": "identification", "face_ids": [old_face]}
     answer = client.post("/mgmt/v1/policy/evaluate", json=ask, headers=police.bearer)
     assert answer.status_code == 200
     assert answer.get_json() == {
-        "allowed": True, "code": None, "clause": None, "policy_version": "2024-05",
-        "message": "Allowed under the terms of use, version 2024-05.", "realtime": False,
-        "reasons": ["the call is on recorded material older than the real-time threshold"]}
-    with_live_face = client.post("/mgmt/v1/policy/evaluate", json={**ask, "face_ids": [live_face]},
+        "allowed": True, "code": None, "clause": None, "policy_version": "2026-12",
+        "message": "Allowed under the terms of use, version 2026-12.", "realtime": False,
+        "reasons": ["every face it uses comes from an image with trusted content credentials captured before the "
+                    "real-time threshold"]}
+    with_live_face = client.post("/mgmt/v1/policy/evaluate", json={**ask, "face_ids": [old_face, live_face]},
                                  headers=police.bearer).get_json()
     assert (with_live_face["allowed"], with_live_face["clause"], with_live_face["realtime"]) == (
         False, "le-realtime-identification", True)
+    said_old = client.post("/mgmt/v1/policy/evaluate", json={"operation": "identification", "capture": {
+        "mode": "recorded", "captured_at": "2020-01-01T00:00:00Z"}}, headers=police.bearer).get_json()
+    assert (said_old["allowed"], said_old["realtime"]) == (False, True)  # words, no faces: real time
     old_terms = client.post("/mgmt/v1/policy/evaluate", json={"operation": "identification", "capture": {
         "mode": "live"}, "policy_version": "2020-06", "at": "2023-01-01T00:00:00Z"}, headers=police.bearer).get_json()
     assert (old_terms["allowed"], old_terms["policy_version"]) == (True, "2020-06")
     assert {key: redis_db.type(key) for key in redis_db.scan_iter("*")} == before
-    assert redis_db.xlen("visage:audit") == audit_before == 0
+    assert redis_db.xlen("visage:audit") == audit_before
 
 
 def test_the_dry_run_knows_the_deployments_sku(client: FlaskClient) -> None:
@@ -192,9 +226,19 @@ def test_the_dry_run_refuses_bad_descriptions(client: FlaskClient, body: dict[st
 
 
 def test_unknown_face_ids_in_a_recognition_call_are_left_to_the_view(client: FlaskClient, police: Account) -> None:
-    face = detect_face(client, police, recorded(), SMALL_PHOTO)
-    response = verify(client, police, face, str(uuid.uuid4()), recorded())
+    face = detect_signed_face(client, police)
+    response = verify(client, police, face, str(uuid.uuid4()), {})
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "FaceNotFound"
+    shop = sign_up(client, deployment="shop")
+    unknown = verify(client, shop, str(uuid.uuid4()), str(uuid.uuid4()), {})
+    assert unknown.status_code == 404 and unknown.get_json()["error"]["code"] == "FaceNotFound"
+
+
+def test_police_naming_no_known_face_are_refused_not_told_it_is_missing(client: FlaskClient,
+                                                                        police: Account) -> None:
+    """Fail closed: no face proves recorded footage, so the call is real time before it is a 404."""
+    response = verify(client, police, str(uuid.uuid4()), str(uuid.uuid4()), {})
+    assert response.status_code == 403 and "names no face Visage knows" in response.get_json()["error"]["message"]
 
 
 def test_a_face_captured_live_cannot_be_enrolled_by_law_enforcement_and_searched_later(
@@ -203,22 +247,25 @@ def test_a_face_captured_live_cannot_be_enrolled_by_law_enforcement_and_searched
     """Enrolling a live frame into a face list, then searching it with an old recorded probe, would
     identify the person in the live frame: the enrollment itself is refused."""
     headers = police.key_header
+    list_test_cameras(client)
     assert client.put("/face/v1.2/facelists/street", json={"name": "street"}, headers=headers).status_code == 200
     image = {"Content-Type": "application/octet-stream"}
+    old = client.post("/face/v1.2/facelists/street/persistedfaces", data=signed_photo(SMALL_PHOTO),
+                      headers={**headers, **image})
+    assert old.status_code == 200
     before = snapshot(redis_db)
-    for capture in (live(), {}, recorded(timedelta(hours=2))):
-        refused = client.post("/face/v1.2/facelists/street/persistedfaces", data=photo(SMALL_PHOTO).read(),
+    attempts = [(photo(SMALL_PHOTO).read(), capture) for capture in (live(), {}, recorded())]
+    attempts.append((signed_photo(SMALL_PHOTO, age=timedelta(hours=2)), {}))
+    attempts.append((tampered(signed_photo(SMALL_PHOTO)), {}))
+    for data, capture in attempts:
+        refused = client.post("/face/v1.2/facelists/street/persistedfaces", data=data,
                               headers={**headers, **image, **capture})
         assert refused.status_code == 403, capture
         assert refused.get_json()["error"]["innererror"]["code"] == "le-realtime-identification"
     assert snapshot(redis_db) == before
-    old = client.post("/face/v1.2/facelists/street/persistedfaces", data=photo(SMALL_PHOTO).read(),
-                      headers={**headers, **image, **recorded()})
-    assert old.status_code == 200
-    probe = detect_face(client, police, recorded(), OTHER_PHOTO)
-    found = client.post("/face/v1.2/findsimilars", json={"faceId": probe, "faceListId": "street"},
-                        headers={**headers, **recorded()})
-    assert found.status_code == 200
+    probe = detect_signed_face(client, police, path=OTHER_PHOTO)
+    found = client.post("/face/v1.2/findsimilars", json={"faceId": probe, "faceListId": "street"}, headers=headers)
+    assert found.status_code == 200, found.get_json()["error"]["message"]
 
 
 def test_a_commercial_tenant_may_enroll_live_captures(client: FlaskClient) -> None:

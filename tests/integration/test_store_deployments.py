@@ -11,6 +11,10 @@ from server.domain.credentials import hash_secret
 from server.domain.deployments import DeploymentExists, DeploymentQuotaExceeded, KeyName, Sku
 from server.services.deployments import create_deployment, regenerate_key
 from server.store.deployments import DeploymentRepository
+from tests.support.tenants import tenant_record
+
+T1 = tenant_record("t1")
+ENDPOINT = "http://visage.test"
 
 
 def test_concurrent_creates_of_one_name_make_exactly_one(redis_db: Redis) -> None:
@@ -19,8 +23,8 @@ def test_concurrent_creates_of_one_name_make_exactly_one(redis_db: Redis) -> Non
 
     def attempt() -> None:
         try:
-            create_deployment("t1", "same", Sku.S0, "eastus", deployments=DeploymentRepository(Redis(
-                connection_pool=redis_db.connection_pool)))
+            create_deployment(Redis(connection_pool=redis_db.connection_pool), T1, "same", Sku.S0, "eastus",
+                              endpoint=ENDPOINT)
             outcomes.append("created")
         except DeploymentExists:
             outcomes.append("exists")
@@ -36,23 +40,23 @@ def test_concurrent_creates_of_one_name_make_exactly_one(redis_db: Redis) -> Non
 
 def test_the_per_tenant_cap_holds(redis_db: Redis, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("server.defaults.MAX_DEPLOYMENTS_PER_TENANT", 2)
-    repository = DeploymentRepository(redis_db)
-    create_deployment("t1", "a", Sku.S0, "eastus", deployments=repository)
-    create_deployment("t1", "b", Sku.S0, "eastus", deployments=repository)
+    create_deployment(redis_db, T1, "a", Sku.S0, "eastus", endpoint=ENDPOINT)
+    create_deployment(redis_db, T1, "b", Sku.S0, "eastus", endpoint=ENDPOINT)
     with pytest.raises(DeploymentQuotaExceeded):
-        create_deployment("t1", "c", Sku.S0, "eastus", deployments=repository)
-    create_deployment("t2", "c", Sku.S0, "eastus", deployments=repository)
+        create_deployment(redis_db, T1, "c", Sku.S0, "eastus", endpoint=ENDPOINT)
+    create_deployment(redis_db, tenant_record("t2"), "c", Sku.S0, "eastus", endpoint=ENDPOINT)
 
 
 def test_racing_regenerations_leave_exactly_one_working_key(redis_db: Redis) -> None:
     repository = DeploymentRepository(redis_db)
-    created = create_deployment("t1", "d", Sku.S0, "eastus", deployments=repository)
+    created = create_deployment(redis_db, T1, "d", Sku.S0, "eastus", endpoint=ENDPOINT)
     results: list[str] = []
 
     def regenerate() -> None:
-        fresh = regenerate_key("t1", "d", KeyName.KEY1, deployments=DeploymentRepository(
-            Redis(connection_pool=redis_db.connection_pool)))
-        results.append(fresh.keys[KeyName.KEY1])
+        fresh = regenerate_key(Redis(connection_pool=redis_db.connection_pool), T1, "d", KeyName.KEY1,
+                               endpoint=ENDPOINT)
+        assert fresh.keys is not None
+        results.append(fresh.keys["key1"])
 
     threads = [threading.Thread(target=regenerate) for _ in range(6)]
     for thread in threads:
@@ -62,5 +66,6 @@ def test_racing_regenerations_leave_exactly_one_working_key(redis_db: Redis) -> 
     working = [key for key in results if repository.by_api_key(key) is not None]
     assert len(working) == 1
     assert repository.get("t1", "d").key_hashes[KeyName.KEY1] == hash_secret(working[0])
-    assert repository.by_api_key(created.keys[KeyName.KEY1]) is None
-    assert repository.by_api_key(created.keys[KeyName.KEY2]) is not None
+    assert created.keys is not None
+    assert repository.by_api_key(created.keys["key1"]) is None
+    assert repository.by_api_key(created.keys["key2"]) is not None

@@ -14,14 +14,13 @@ import uuid
 import numpy as np
 import pytest
 from redis import Redis
-from rq import Queue
 
+from server.domain.callers import Caller
 from server.domain.collections import RULES, CollectionKind
-from server.domain.deployments import Sku
 from server.domain.detection import RecognitionModel
 from server.domain.training import TrainingStatus
 from server.services import collections, training
-from server.services.operator import suspend
+from server.services.operator import suspend_tenant
 from server.services.tenants import sign_up
 from server.store.collections import CollectionStore
 from tests.conftest import TEST_REDIS_URL
@@ -32,21 +31,24 @@ from tests.support.workers import run_queued_jobs
 LPG = RULES[CollectionKind.LARGE_PERSON_GROUP]
 
 
+KIND = CollectionKind.LARGE_PERSON_GROUP
+
+
 @dataclasses.dataclass(frozen=True)
 class Tenancy:
-    tenant_id: str
+    caller: Caller
     scope: collections.Scope
+
+    @property
+    def tenant_id(self) -> str:
+        return self.caller.tenant_id
 
 
 def tenancy(redis: Redis) -> Tenancy:
     """A real tenant and its starter deployment: training workers decide again on both."""
-    signed_up = sign_up(signup_form(), redis=redis, base_url="http://visage.test")
-    deployment = signed_up.starter.deployment
-    return Tenancy(signed_up.tenant.tenant_id, collections.Scope(redis, deployment.deployment_id, Sku.S0, LPG))
-
-
-def scope(redis: Redis) -> collections.Scope:
-    return tenancy(redis).scope
+    signed_up = sign_up(redis, signup_form(), base_url="http://visage.test")
+    caller = Caller(signed_up.tenant, signed_up.deployment.deployment)
+    return Tenancy(caller, collections.Scope.of(redis, caller, KIND))
 
 
 def vector(seed: int) -> np.ndarray:
@@ -57,10 +59,11 @@ def vector(seed: int) -> np.ndarray:
 
 
 def test_concurrent_adds_to_one_person_lose_nothing(redis_db: Redis) -> None:
-    here = scope(redis_db)
+    tenant = tenancy(redis_db)
+    here = tenant.scope
     deployment_id = here.deployment_id
-    collections.create_collection(here, "g", "g", None, RecognitionModel.RECOGNITION_01)
-    person = collections.create_person(here, "g", "p", None)
+    collections.create_collection(redis_db, tenant.caller, KIND, "g", "g", None, RecognitionModel.RECOGNITION_01)
+    person = collections.create_person(redis_db, tenant.caller, KIND, "g", "p", None).person_id
     added: list[str] = []
     lock = threading.Lock()
 
@@ -78,7 +81,7 @@ def test_concurrent_adds_to_one_person_lose_nothing(redis_db: Redis) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    stored = collections.get_person(here, "g", person)
+    stored = collections.get_person(redis_db, tenant.caller, KIND, "g", person)
     assert sorted(stored.face_ids) == sorted(added) and len(added) == 200
     assert here.store.face_count("g") == 200
 
@@ -86,7 +89,7 @@ def test_concurrent_adds_to_one_person_lose_nothing(redis_db: Redis) -> None:
 def test_adds_during_training_never_corrupt_the_snapshot(redis_db: Redis) -> None:
     tenant = tenancy(redis_db)
     here = tenant.scope
-    collections.create_collection(here, "g", "g", None, RecognitionModel.RECOGNITION_01)
+    collections.create_collection(redis_db, tenant.caller, KIND, "g", "g", None, RecognitionModel.RECOGNITION_01)
     persons = [(str(uuid.uuid4()), f"p{i}", [(str(uuid.uuid4()), vector(i))]) for i in range(20_000)]
     here.store.import_persons("g", persons)
     seed_of = {face_id: i for i, (_, _, faces) in enumerate(persons) for face_id, _ in faces}
@@ -111,7 +114,7 @@ def test_adds_during_training_never_corrupt_the_snapshot(redis_db: Redis) -> Non
     adder = threading.Thread(target=keep_adding)
     adder.start()
     try:
-        training.train(here, "g", queue=_queue(redis_db), tenant_id=tenant.tenant_id)
+        training.train(redis_db, tenant.caller, KIND, "g")
         run_queued_jobs(redis_db)
     finally:
         stop.set()
@@ -131,15 +134,11 @@ def test_adds_during_training_never_corrupt_the_snapshot(redis_db: Redis) -> Non
             assert snapshot.matrix[row, 0] == seed_of[face_id]
 
 
-def _queue(redis: Redis) -> Queue:
-    return Queue("training", connection=redis)
-
-
 def test_a_killed_worker_leaves_training_failed_not_running_and_the_next_one_succeeds(
         redis_db: Redis, monkeypatch: pytest.MonkeyPatch) -> None:
     tenant = tenancy(redis_db)
     here = tenant.scope
-    collections.create_collection(here, "big", "big", None, RecognitionModel.RECOGNITION_01)
+    collections.create_collection(redis_db, tenant.caller, KIND, "big", "big", None, RecognitionModel.RECOGNITION_01)
     rng = np.random.default_rng(1)
     for batch in range(4):
         here.store.import_persons("big", [
@@ -147,13 +146,13 @@ def test_a_killed_worker_leaves_training_failed_not_running_and_the_next_one_suc
             for _ in range(50_000)
         ])
         del batch
-    operation = training.train(here, "big", queue=_queue(redis_db), tenant_id=tenant.tenant_id)
+    operation = training.train(redis_db, tenant.caller, KIND, "big").operation_id
     worker = subprocess.Popen([sys.executable, "-m", "workers"], env={**os.environ, "REDIS_URL": TEST_REDIS_URL,
                                                                      "VISAGE_LOG_LEVEL": "WARNING"},
                               start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        while training.training_status(here, "big").status is not TrainingStatus.RUNNING:
+        while training.training_status(redis_db, tenant.caller, KIND, "big").status is not TrainingStatus.RUNNING:
             assert time.monotonic() < deadline, "training never started"
             time.sleep(0.02)
         for pid in [worker.pid, *descendants(worker.pid)]:  # RQ's work horse runs in a session of its own
@@ -162,25 +161,25 @@ def test_a_killed_worker_leaves_training_failed_not_running_and_the_next_one_suc
         worker.wait(timeout=30)
     monkeypatch.setattr("server.domain.training.LEASE_SECONDS", 6)
     deadline = time.monotonic() + 30
-    while (status := training.training_status(here, "big")).status is TrainingStatus.RUNNING:
+    while (status := training.training_status(redis_db, tenant.caller, KIND, "big")).status is TrainingStatus.RUNNING:
         assert time.monotonic() < deadline, "training stayed running"
         time.sleep(0.5)
     assert status.status is TrainingStatus.FAILED
-    assert training.operation_status(redis_db, here.deployment_id, operation).status is TrainingStatus.FAILED
+    assert training.operation_status(redis_db, tenant.caller, operation).status is TrainingStatus.FAILED
     assert here.snapshots.load("big") is None
-    training.train(here, "big", queue=_queue(redis_db), tenant_id=tenant.tenant_id)
+    training.train(redis_db, tenant.caller, KIND, "big")
     run_queued_jobs(redis_db)
-    assert training.training_status(here, "big").status is TrainingStatus.SUCCEEDED
+    assert training.training_status(redis_db, tenant.caller, KIND, "big").status is TrainingStatus.SUCCEEDED
     snapshot = here.snapshots.load("big")
     assert snapshot is not None and snapshot.rows == 200_000
 
 
 def test_the_worker_decides_again_and_refuses_training_for_a_tenant_suspended_meanwhile(redis_db: Redis) -> None:
     tenant = tenancy(redis_db)
-    collections.create_collection(tenant.scope, "g", "g", None, RecognitionModel.RECOGNITION_01)
-    training.train(tenant.scope, "g", queue=_queue(redis_db), tenant_id=tenant.tenant_id)
-    suspend(tenant.tenant_id, "investigating a complaint", redis=redis_db)
+    collections.create_collection(redis_db, tenant.caller, KIND, "g", "g", None, RecognitionModel.RECOGNITION_01)
+    training.train(redis_db, tenant.caller, KIND, "g")
+    suspend_tenant(redis_db, tenant.tenant_id, "investigating a complaint")
     run_queued_jobs(redis_db)
-    result = training.training_status(tenant.scope, "g")
+    result = training.training_status(redis_db, tenant.caller, KIND, "g")
     assert result.status is TrainingStatus.FAILED and "suspended" in (result.message or "")
     assert tenant.scope.snapshots.load("g") is None

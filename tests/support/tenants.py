@@ -8,6 +8,9 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from server.domain.clock import now
+from server.domain.tenants import AccessReview, CustomerType, Tenant, TenantStatus
+
 ADMIN_TOKEN = "test-admin-token"
 
 
@@ -29,9 +32,10 @@ class Account:
 
 
 def signup_form(**overrides: Any) -> dict[str, Any]:
+    unique = uuid.uuid4().hex[:8]  # signups sharing a domain or a name are one organization to the review
     form: dict[str, Any] = {
-        "organization": "Contoso Photo Ltd",
-        "email": f"dev-{uuid.uuid4().hex[:8]}@contoso.example",
+        "organization": f"Contoso Photo {unique} Ltd",
+        "email": f"dev@contoso-{unique}.example",
         "customer_type": "commercial",
         "country": "GB",
         "use_cases": ["identity_verification"],
@@ -51,3 +55,16 @@ def sign_up(client: FlaskClient, *, sku: str = "S0", deployment: str = "face-1",
     assert created.status_code == 201, created.get_json()
     keys = created.get_json()["keys"]
     return Account(body["tenant_id"], token, keys["key1"], keys["key2"], deployment)
+
+
+def tenant_record(tenant_id: str, **overrides: Any) -> Tenant:
+    """A tenant as the services take it, without signing up (for tests of one service alone)."""
+    moment = now()
+    fields: dict[str, Any] = {
+        "tenant_id": tenant_id, "organization": "Contoso Photo Ltd", "email": f"{tenant_id}@contoso.example",
+        "customer_type": CustomerType.COMMERCIAL, "country": "GB", "use_cases": ("identity_verification",),
+        "terms_version": "2024-05", "terms_accepted_at": moment, "created_at": moment,
+        "status": TenantStatus.ACTIVE, "access": AccessReview.APPROVED,
+    }
+    fields.update(overrides)
+    return Tenant(**fields)

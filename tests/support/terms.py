@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ from flask.testing import FlaskClient
 from redis import Redis
 
 from server.domain.clock import format_time
+from tests.support.c2pa import pem, pki, reencoded
 from tests.support.faces import photo
 from tests.support.tenants import ADMIN_TOKEN, Account
 
@@ -47,16 +49,18 @@ def verify(client: FlaskClient, account: Account, first: str, second: str, heade
                        headers={**account.key_header, **headers})
 
 
-CADENCE_KEY_PREFIX = b"visage:cadence:"
-AUDIT_KEY_PREFIX = b"visage:audit"
+SIGNAL_KEY_PREFIXES = (b"visage:audit", b"visage:cadence:", b"visage:face-cadence:", b"visage:claimed-times:",
+                       b"visage:recent-frames:", b"visage:policy-in-force")
+"""What every call leaves behind, refused or not: the audit trail, what the signals a caller cannot
+choose remember (throughput, claimed times, frames), and the newest terms ever in force."""
 
 
 def snapshot(redis: Redis) -> dict[bytes, object]:
-    """Every key but the audit trail's and the call cadence's (a refused call is still a call), with
-    its value: what a refused call must leave as it was."""
+    """Every key but the audit trail's and the signals' (a refused call is still a call), with its
+    value: what a refused call must leave as it was."""
     state: dict[bytes, object] = {}
     for key in redis.scan_iter("*"):
-        if key.startswith((AUDIT_KEY_PREFIX, CADENCE_KEY_PREFIX)):
+        if key.startswith(SIGNAL_KEY_PREFIXES):
             continue
         kind = redis.type(key)
         if kind == b"string":
@@ -73,3 +77,38 @@ def snapshot(redis: Redis) -> dict[bytes, object]:
             state[key] = kind
         state[key] = (state[key], redis.ttl(key) > 0)
     return state
+
+
+CAMERAS = {"body-worn": lambda: pki().body_cam, "dash": lambda: pki().dash_cam}
+"""The test PKI's capture devices, by the device class the operator lists their CA under."""
+
+
+def list_test_cameras(client: FlaskClient) -> None:
+    """The operator lists the test PKI's body-camera and dash-camera CAs (again is harmless)."""
+    for (_, certificate), device_class in ((pki().ca, "body-worn"), (pki().dash_ca, "dash")):
+        listed = client.post("/admin/v1/trust-anchors", json={"name": f"Test {device_class} CA", "certificate":
+                                                              pem(certificate), "device_class": device_class},
+                             headers=ADMIN)
+        assert listed.status_code in (201, 409), listed.get_json()
+
+
+@functools.cache
+def signed_photo(path: str = SMALL_PHOTO, *, age: timedelta = timedelta(days=3), camera: str = "body-worn") -> bytes:
+    """A photo as a test camera signs it (C2PA), captured `age` before the first call for it: signed
+    once per argument set, so that sending it again sends the very same capture. The photo's own EXIF
+    (some were taken in 2010) is dropped first: a camera's EXIF time agrees with its credentials."""
+    return CAMERAS[camera]().sign(reencoded(photo(path).read(), quality=95), captured_at=datetime.now(UTC) - age)
+
+
+def detect_signed_face(client: FlaskClient, account: Account, headers: dict[str, str] | None = None,
+                       path: str = SMALL_PHOTO, *, age: timedelta = timedelta(days=3),
+                       camera: str = "body-worn") -> str:
+    """The faceId of a signed capture (its CA listed first), detected with `headers` (none by default)."""
+    list_test_cameras(client)
+    response = client.post("/face/v1.2/detect", data=signed_photo(path, age=age, camera=camera),
+                           headers={**account.key_header, **(headers or {}),
+                                    "Content-Type": "application/octet-stream"})
+    assert response.status_code == 200, response.get_json()
+    assert response.headers["x-visage-provenance"] == "trusted"
+    [face] = response.get_json()
+    return str(face["faceId"])

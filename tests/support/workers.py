@@ -5,7 +5,7 @@ from __future__ import annotations
 from redis import Redis
 from rq import Queue, SimpleWorker
 
-from server.extensions import QUEUE_NAMES
+from server.store.queues import QUEUE_NAMES
 
 
 def run_queued_jobs(redis: Redis) -> None:

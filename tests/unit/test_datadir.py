@@ -55,13 +55,21 @@ def test_the_redis_url_file_is_private(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "redis.url").stat().st_mode) == 0o600
 
 
-def test_wiping_state_keeps_the_admin_token_and_the_tls_authority(tmp_path: Path) -> None:
+def test_wiping_state_keeps_the_admin_token_the_audit_key_and_the_tls_authority(tmp_path: Path) -> None:
     data = DataDir(tmp_path)
     for directory in ("redis", "logs", "tls"):
         (tmp_path / directory).mkdir()
         (tmp_path / directory / "file").write_text("x")
     data.write_redis_url("redis://127.0.0.1:6390/0")
-    (tmp_path / "admin-token").write_text("token\n")
-    assert sorted(path.name for path in data.wipe_state()) == ["logs", "redis", "redis.url"]
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["admin-token", "tls"]
+    for kept in ("admin-token", "audit.key"):
+        (tmp_path / kept).write_text("secret\n")
+    (tmp_path / "audit-checkpoint.json").write_text("{}")  # vouches for the trail in redis/, wiped with it
+    assert sorted(path.name for path in data.wipe_state()) == ["audit-checkpoint.json", "logs", "redis", "redis.url"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["admin-token", "audit.key", "tls"]
     assert data.wipe_state() == []
+
+
+def test_without_a_private_redis_the_audit_checkpoint_stays(tmp_path: Path) -> None:
+    (tmp_path / "audit-checkpoint.json").write_text("{}")  # the trail lives in the Redis of REDIS_URL
+    DataDir(tmp_path).wipe_state()
+    assert (tmp_path / "audit-checkpoint.json").exists()

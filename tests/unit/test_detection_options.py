@@ -6,7 +6,7 @@ import pytest
 
 from server.domain import detection
 from server.domain.detection import DetectionModel, DetectOptions, FaceAttribute, RecognitionModel
-from server.errors import BadArgument, UnsupportedFeature
+from server.errors import BadArgument
 
 
 def options(**kwargs: object) -> DetectOptions:
@@ -35,7 +35,7 @@ def test_model_names_are_case_insensitive() -> None:
 
 def test_attributes_parse_case_insensitively_without_duplicates() -> None:
     parsed = detection.parse_attributes("headpose,Blur,headPose")
-    assert parsed == (FaceAttribute.HEAD_POSE, FaceAttribute.BLUR)
+    assert parsed == ((FaceAttribute.HEAD_POSE, FaceAttribute.BLUR), ())
 
 
 @pytest.mark.parametrize("text", ["headPose, blur", "headPose,,blur", "accessory", "smiles"])
@@ -45,11 +45,20 @@ def test_malformed_attribute_lists_are_refused(text: str) -> None:
 
 
 @pytest.mark.parametrize("retired", ["age", "gender", "emotion", "smile", "facialHair", "hair", "makeup"])
-def test_retired_sensitive_attributes_are_refused_for_everyone(retired: str) -> None:
-    with pytest.raises(UnsupportedFeature) as caught:
-        detection.parse_attributes(f"headPose,{retired}")
-    assert caught.value.kind.value == 403
-    assert caught.value.message == detection.RETIRED_MESSAGE
+def test_retired_sensitive_attributes_are_kept_aside_for_the_terms_of_use(retired: str) -> None:
+    assert detection.parse_attributes(f"headPose,{retired.upper()},{retired}") == ((FaceAttribute.HEAD_POSE,),
+                                                                                  (retired,))
+
+
+@pytest.mark.parametrize("version", ["2020-06", "2024-05", "2026-12"])
+def test_every_version_refuses_retired_attributes_in_azures_words_for_everyone(version: str) -> None:
+    from server.domain.terms import document
+
+    clause = next(c for c in document(version).clauses if c.scope["operations"] == ["attribute_inference"])
+    assert clause.scope["customer_types"] == "*" and clause.scope["countries"] == "*"
+    assert clause.answer == {"code": "UnsupportedFeature", "message": (
+        "Return Attributes (emotion, gender, age, smile, facial hair, hair and makeup) have been deprecated and are "
+        "no longer supported.")}
 
 
 def test_detection_02_takes_neither_attributes_nor_landmarks() -> None:

@@ -23,9 +23,19 @@ from server.domain.capture import CaptureContext, CaptureMode
 from server.domain.operations import RECOGNITION_CLASSES, OperationClass
 from server.domain.policy import decide
 from server.domain.tenants import CustomerType
-from tests.support.policy import LONG_AGO, NOW, UNDER_2020_06, live, recorded, request, tenant
+from tests.support.policy import (
+    LONG_AGO,
+    NOW,
+    UNDER_2020_06,
+    US_AND_TERRITORIES,
+    expected_clause,
+    live,
+    recorded,
+    request,
+    tenant,
+)
 
-COUNTRIES = ("US", "GB", "DE", "FR", "IN", "BR", "JP", "ZA")
+COUNTRIES = ("US", "PR", "GU", "VI", "AS", "MP", "UM", "GB", "DE", "FR", "IN", "BR", "JP", "ZA")
 
 CAPTURES: dict[str, tuple[CaptureContext, tuple[CaptureContext, ...], int, bool]] = {
     # name: (request capture, faceIds' captures, recent recognition calls, real time per the clause text)
@@ -45,14 +55,6 @@ CAPTURES: dict[str, tuple[CaptureContext, tuple[CaptureContext, ...], int, bool]
     "recorded, at 30 calls a minute": (recorded(LONG_AGO), (), 30, False),
     "recorded, at a live stream's cadence": (recorded(LONG_AGO), (), 31, True),
 }
-
-
-def expected_clause(customer_type: CustomerType, country: str, realtime: bool) -> str | None:
-    if customer_type is CustomerType.LAW_ENFORCEMENT and country == "US":
-        return "us-police-recognition"
-    if customer_type is CustomerType.LAW_ENFORCEMENT and realtime:
-        return "le-realtime-identification"
-    return None
 
 
 CASES = [
@@ -76,7 +78,8 @@ def test_the_current_terms_decide_as_their_text_says(customer_type: CustomerType
 
 
 def test_the_table_covers_what_the_issue_asks() -> None:
-    assert len(CASES) == len(CustomerType) * 8 * len(CAPTURES) * 4
+    assert len(CASES) == len(CustomerType) * len(COUNTRIES) * len(CAPTURES) * 4
+    assert US_AND_TERRITORIES <= set(COUNTRIES)
     assert {name for name, (_, _, _, realtime) in CAPTURES.items() if realtime} and \
            {name for name, (_, _, _, realtime) in CAPTURES.items() if not realtime}
 
@@ -92,8 +95,9 @@ def test_a_uk_police_tenants_realtime_identification_was_allowed_in_2020_and_is_
     assert (new.policy_version, new.allowed, new.clause) == ("2024-05", False, "le-realtime-identification")
 
 
-def test_under_2020_06_a_us_police_tenant_was_already_refused_any_recognition() -> None:
+@pytest.mark.parametrize("country", sorted(US_AND_TERRITORIES))
+def test_under_2020_06_a_us_police_tenant_was_already_refused_any_recognition(country: str) -> None:
     old_terms = terms.current(UNDER_2020_06)
-    decision = decide(request(tenant("law_enforcement", "US"), capture=recorded(LONG_AGO, UNDER_2020_06),
+    decision = decide(request(tenant("law_enforcement", country), capture=recorded(LONG_AGO, UNDER_2020_06),
                               at=UNDER_2020_06), old_terms)
     assert (decision.allowed, decision.clause, decision.realtime) == (False, "us-police-recognition", None)

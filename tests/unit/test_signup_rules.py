@@ -6,7 +6,7 @@ import pytest
 
 from server.domain.deployments import REGIONS
 from server.domain.misrepresentation import police_matches
-from server.domain.review import initial_access
+from server.domain.review import Admission, initial_access
 from server.domain.starter import REGION_BY_COUNTRY, region_for
 from server.domain.tenants import AccessReview, CustomerType
 
@@ -41,39 +41,42 @@ def test_words_that_merely_contain_a_police_word_are_not_caught(organization: st
 
 
 def test_a_police_signup_declaring_another_type_waits_for_review_with_the_match_named() -> None:
-    access, reasons = initial_access(CustomerType.COMMERCIAL, declared_use_cases=["identity_verification"],
-                                     police_matches=police_matches("Springfield Police", "a@b.example"))
-    assert access is AccessReview.PENDING
-    assert "organization contains 'police'" in reasons[0] and "commercial" in reasons[0]
+    admission = initial_access(CustomerType.COMMERCIAL, declared_use_cases=["identity_verification"],
+                               police_matches=police_matches("Springfield Police", "a@b.example"))
+    assert admission.access is AccessReview.PENDING and admission.confirm_type
+    assert "organization contains 'police'" in admission.reasons[0] and "commercial" in admission.reasons[0]
 
 
 def test_a_police_signup_declaring_detection_only_still_waits_for_review() -> None:
-    access, _ = initial_access(CustomerType.NONPROFIT, declared_use_cases=["redaction"],
+    admission = initial_access(CustomerType.NONPROFIT, declared_use_cases=["redaction"],
                                police_matches=("organization contains 'police'",))
-    assert access is AccessReview.PENDING
+    assert admission.access is AccessReview.PENDING
 
 
 @pytest.mark.parametrize("kind", ["commercial", "education", "healthcare", "nonprofit", "individual"])
 def test_trusted_customer_types_are_approved_at_once(kind: str) -> None:
-    assert initial_access(CustomerType(kind), declared_use_cases=["touchless_access_control"]) == (
-        AccessReview.APPROVED, ())
+    assert initial_access(CustomerType(kind), declared_use_cases=["touchless_access_control"]) == Admission(
+        AccessReview.APPROVED)
 
 
 @pytest.mark.parametrize("kind", ["law_enforcement", "government"])
 def test_law_enforcement_and_government_wait_for_review(kind: str) -> None:
-    access, reasons = initial_access(CustomerType(kind), declared_use_cases=["investigative_identification"])
-    assert access is AccessReview.PENDING and kind in reasons[0]
+    admission = initial_access(CustomerType(kind), declared_use_cases=["touchless_access_control"],
+                               no_policing_function=True)
+    assert admission.access is AccessReview.PENDING
+    assert admission.reasons == (f"customer type {kind} is reviewed by an operator",)
 
 
 def test_the_operator_setting_decides_which_types_are_approved_at_once() -> None:
     only_education = [CustomerType.EDUCATION]
-    assert initial_access(CustomerType.COMMERCIAL, auto_approved=only_education)[0] is AccessReview.PENDING
-    assert initial_access(CustomerType.EDUCATION, auto_approved=only_education)[0] is AccessReview.APPROVED
+    assert initial_access(CustomerType.COMMERCIAL, auto_approved=only_education).access is AccessReview.PENDING
+    assert initial_access(CustomerType.EDUCATION, auto_approved=only_education).access is AccessReview.APPROVED
 
 
 def test_declared_use_cases_decide_whether_recognition_is_wanted_at_all() -> None:
-    assert initial_access(CustomerType.COMMERCIAL, declared_use_cases=["redaction"])[0] is AccessReview.NOT_REQUESTED
-    assert initial_access(CustomerType.LAW_ENFORCEMENT, declared_use_cases=["redaction"])[0] is \
+    assert initial_access(CustomerType.COMMERCIAL, declared_use_cases=["redaction"]).access is \
+        AccessReview.NOT_REQUESTED
+    assert initial_access(CustomerType.LAW_ENFORCEMENT, declared_use_cases=["redaction"]).access is \
         AccessReview.NOT_REQUESTED
 
 

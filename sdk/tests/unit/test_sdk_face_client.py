@@ -17,6 +17,7 @@ from visage import (
     FaceClient,
     FindSimilarMatchMode,
     KeyCredential,
+    ManagementClient,
     RecognitionModel,
 )
 from visage.enums import BlurLevel, QualityForRecognition
@@ -189,6 +190,16 @@ def test_key_and_api_version_are_checked() -> None:
         FaceClient(ENDPOINT, " ")
     with pytest.raises(ValueError, match="api_version"):
         FaceClient(ENDPOINT, "key", api_version="v1/../x")
+
+
+def test_misspelt_options_are_type_errors(client: FaceClient) -> None:
+    """Options are typed keyword arguments (ClientOptions, DetectOptions): a misspelt one fails loudly."""
+    with pytest.raises(TypeError, match="timout"):
+        FaceClient(ENDPOINT, "key", timout=3)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="timout"):
+        ManagementClient(ENDPOINT, "token", timout=3)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="return_face_idd"):
+        client.detect(b"img", return_face_idd=True)  # type: ignore[call-arg]
 
 
 def test_capture_context_headers_keep_the_offset() -> None:

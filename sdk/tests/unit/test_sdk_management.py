@@ -16,11 +16,14 @@ from visage import (
     KeyName,
     LimitedAccess,
     ManagementClient,
+    NotFoundError,
     OperationClass,
+    RecognitionModel,
     ReviewDecision,
     Sku,
     TenantStatus,
 )
+from visage.models import LargePersonGroup
 from visage_fakes import ENDPOINT, body_of, error_body
 
 TENANT = {
@@ -91,6 +94,62 @@ def test_deployments(management: ManagementClient, http: responses.RequestsMock)
     assert body_of(create.calls[0]) == {"name": "face-1", "sku": "S0", "region": "westeurope"}
     assert body_of(patch.calls[0]) == {"sku": "F0"}
     assert body_of(regenerate.calls[0]) == {"keyName": "key2"}
+
+
+GROUPS = f"{ENDPOINT}/mgmt/v1/deployments/face-1/largepersongroups"
+GROUP = {"largePersonGroupId": "staff", "name": "Staff", "userData": "front desk", "recognitionModel": "recognition_04"}
+
+
+def test_managed_large_person_groups(management: ManagementClient, http: responses.RequestsMock) -> None:
+    create = http.put(f"{GROUPS}/staff", status=201, json=GROUP)
+    http.get(f"{GROUPS}/staff", json=GROUP, match=[matchers.query_param_matcher({})])
+    patch = http.patch(f"{GROUPS}/staff", json={**GROUP, "name": "Everyone", "userData": ""})
+    http.delete(f"{GROUPS}/staff", status=204)
+    created = management.create_managed_large_person_group("face-1", "staff", "Staff", user_data="front desk",
+                                                           recognition_model=RecognitionModel.RECOGNITION_04)
+    assert created == LargePersonGroup("staff", "Staff", "front desk", RecognitionModel.RECOGNITION_04)
+    assert body_of(create.calls[0]) == {"name": "Staff", "userData": "front desk", "recognitionModel": "recognition_04"}
+    assert create.calls[0].request.headers["Authorization"] == "Bearer mgmt-token"
+    assert management.get_managed_large_person_group("face-1", "staff") == created
+    updated = management.update_managed_large_person_group("face-1", "staff", name="Everyone", user_data="")
+    assert (updated.name, updated.user_data) == ("Everyone", "")
+    assert body_of(patch.calls[0]) == {"name": "Everyone", "userData": ""}
+    management.delete_managed_large_person_group("face-1", "staff")  # the mock checks it was called
+
+
+def test_a_managed_group_made_without_options_sends_only_its_name(management: ManagementClient,
+                                                                  http: responses.RequestsMock) -> None:
+    create = http.put(f"{GROUPS}/staff", status=201, json={**GROUP, "recognitionModel": "recognition_01"})
+    management.create_managed_large_person_group("face-1", "staff", "Staff")
+    assert body_of(create.calls[0]) == {"name": "Staff"}
+
+
+def test_managed_large_person_groups_are_paged_with_start_and_top(management: ManagementClient,
+                                                                  http: responses.RequestsMock) -> None:
+    page = [{**GROUP, "largePersonGroupId": group_id} for group_id in ("a", "b")]
+    http.get(GROUPS, json=page, match=[matchers.query_param_matcher({"top": "2"})])
+    http.get(GROUPS, json=[], match=[matchers.query_param_matcher({"start": "b", "top": "2"})])
+    groups = management.list_managed_large_person_groups("face-1", page_size=2)
+    assert len(http.calls) == 0  # lazy
+    assert [group.large_person_group_id for group in groups] == ["a", "b"]
+
+
+def test_managed_group_paths_quote_names_and_refuse_empty_ones(management: ManagementClient,
+                                                               http: responses.RequestsMock) -> None:
+    http.get(f"{ENDPOINT}/mgmt/v1/deployments/a%2Fb/largepersongroups/c%20d", json=GROUP)
+    management.get_managed_large_person_group("a/b", "c d")
+    with pytest.raises(ValueError, match="deployment name"):
+        management.list_managed_large_person_groups("")
+    with pytest.raises(ValueError, match="collection id"):
+        management.delete_managed_large_person_group("face-1", "")
+
+
+def test_a_missing_deployment_is_not_found_with_its_code(management: ManagementClient,
+                                                         http: responses.RequestsMock) -> None:
+    http.get(f"{GROUPS}/staff", status=404, json=error_body("DeploymentNotFound", "Deployment 'face-1' is not found."))
+    with pytest.raises(NotFoundError) as caught:
+        management.get_managed_large_person_group("face-1", "staff")
+    assert caught.value.code == "DeploymentNotFound"
 
 
 AUDIT_ENTRY = {

@@ -18,13 +18,19 @@ def test_query_leaves_out_none_and_spells_values_as_azure_does() -> None:
 
 
 def test_detect_builders() -> None:
-    params = face.detect_query(detection_model=None, recognition_model=None, return_face_id=False,
-                               return_face_landmarks=None, return_face_attributes=[], return_recognition_model=None,
-                               face_id_time_to_live=None)
-    assert params == {"returnFaceId": "false"}
-    request = face.build_detect_request(b"img", params=params, capture=CaptureContext.live())
+    request = face.build_detect_request(b"img", {"return_face_id": False, "return_face_attributes": [],
+                                                 "detection_model": None, "capture": CaptureContext.live()})
     assert (request.method, request.url, request.content, request.json) == ("POST", "detect", b"img", None)
+    assert request.params == {"returnFaceId": "false"}
     assert request.headers == {"Content-Type": "application/octet-stream", "x-visage-capture-mode": "live"}
+    from_url = face.build_detect_from_url_request("https://example.com/a.jpg", {"face_id_time_to_live": 60})
+    assert (from_url.json, from_url.params, from_url.headers) == ({"url": "https://example.com/a.jpg"},
+                                                                  {"faceIdTimeToLive": "60"}, {})
+
+
+def test_a_misspelt_detect_option_is_a_type_error_not_ignored() -> None:
+    with pytest.raises(TypeError, match="recognition_modle"):
+        face.build_detect_request(b"img", {"recognition_modle": "recognition_04"})  # type: ignore[typeddict-unknown-key]
 
 
 def test_collection_builders_quote_ids_and_refuse_empty_ones() -> None:
@@ -46,3 +52,6 @@ def test_management_builders() -> None:
     with pytest.raises(TypeError, match="use_cases"):
         management.build_sign_up_request(organization="o", email="e", customer_type="commercial", country="GB",
                                          use_cases="identity_verification", accept_terms=True)
+    groups = management.managed_large_person_groups_path("face/1")
+    assert groups == "mgmt/v1/deployments/face%2F1/largepersongroups"
+    assert collections.build_get_request(groups, "staff", return_recognition_model=None).url == f"{groups}/staff"

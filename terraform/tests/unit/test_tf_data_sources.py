@@ -24,7 +24,8 @@ def test_tenant_attributes_cannot_be_set() -> None:
 
 
 def test_deployment_by_name(harness: Harness, api: responses.RequestsMock) -> None:
-    view = {"name": "face-1", "sku": "S0", "region": "westeurope", "endpoint": ENDPOINT, "created_at": "t"}
+    view = {"name": "face-1", "sku": "S0", "region": "westeurope", "endpoint": ENDPOINT,
+            "created_at": "2025-01-01T00:00:00.000Z"}
     api.get(f"{ENDPOINT}/mgmt/v1/deployments/face-1", json=view)
     assert harness.read_data("visage_deployment", {"name": "face-1"}) == (view, [])
 

@@ -16,6 +16,16 @@ def test_version_is_the_distributions() -> None:
     assert __version__ == importlib.metadata.version("terraform-provider-visage")
 
 
+def test_the_sdk_it_depends_on_is_this_repositorys() -> None:
+    """PyPI's `visage-sdk` is another project: the provider pins the version of the SDK in ../sdk, and that is
+    the one installed."""
+    import visage
+
+    assert f"visage-sdk=={visage.__version__}" in (importlib.metadata.requires("terraform-provider-visage") or [])
+    assert importlib.metadata.version("visage-sdk") == visage.__version__
+    assert hasattr(visage.ManagementClient, "create_managed_large_person_group")
+
+
 def test_platform_target_is_terraforms_name() -> None:
     assert mirror.platform_target() in {"linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64"}
 
@@ -38,6 +48,23 @@ def test_the_shim_runs_this_provider(tmp_path: Path) -> None:
     [shim] = (tmp_path / "registry.terraform.io").rglob("terraform-provider-visage_v*")
     done = subprocess.run([str(shim), "--version"], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == __version__
+
+
+def test_the_shim_starts_the_provider_and_its_sdk_from_anywhere(tmp_path: Path) -> None:
+    """As Terraform starts it: from another directory, with no PYTHONPATH. `--dev` imports the provider (and with
+    it `visage`), says so and serves until stopped."""
+    mirror.install_mirror(tmp_path)
+    [shim] = (tmp_path / "registry.terraform.io").rglob("terraform-provider-visage_v*")
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONHOME")}
+    with subprocess.Popen([str(shim), "--dev"], cwd=tmp_path, env={**env, "PYTHONUNBUFFERED": "1"},
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as provider:
+        try:
+            assert provider.stdout is not None
+            first_line = provider.stdout.readline()
+        finally:
+            provider.terminate()
+        _, stderr = provider.communicate(timeout=30)
+    assert first_line.strip() == "Running in dev mode", stderr
 
 
 def test_install_mirror_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -56,9 +56,23 @@ class Plan:
     diags: list[Diag]
 
 
+class RecordingClock:
+    """The SDK's clock in these tests: waiting between retries takes no time, and is recorded."""
+
+    def __init__(self) -> None:
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return sum(self.sleeps)
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+
 class Harness:
     def __init__(self) -> None:
-        self.provider = VisageProvider()
+        self.clock = RecordingClock()
+        self.provider = VisageProvider(clock=self.clock)
         self.servicer = ProviderServicer(self.provider)
         schema = self.servicer.GetProviderSchema(pb.GetProviderSchema.Request(), None)
         self.resource_schemas = dict(schema.resource_schemas)

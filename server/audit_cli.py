@@ -1,0 +1,100 @@
+"""`visage audit verify` and `visage audit checkpoint`: operator tools that say plainly what they
+found, with a progress bar on a terminal, and never a traceback for a Redis that is not there."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from redis import Redis
+from redis.exceptions import RedisError
+from tqdm import tqdm
+
+from server.domain.clock import format_time
+from server.extensions import connect
+from server.store import keys
+from server.store.audit import AuditLog, ChainReport
+from server.store.audit_files import AuditKeyUnavailable, audit_key
+
+BROKEN = 1
+"""Exit status: the chain is broken (an entry edited, removed, or the end truncated)."""
+
+UNCHECKED = 2
+"""Exit status: the chain could not be checked (Redis unreachable, no key)."""
+
+
+def verify_audit(url: str, data_dir: Path) -> int:
+    redis = connect(url)
+    try:
+        if (key := _key_or_none(data_dir)) is None:
+            return _no_key(redis, data_dir)
+        log = AuditLog(redis, key=key, data_dir=data_dir)
+        total = int(redis.xlen(keys.audit_stream()))
+        with tqdm(total=total, unit="entries", desc="audit", disable=not sys.stderr.isatty(), file=sys.stderr,
+                  leave=False) as bar:
+            report = log.verify(progress=bar.update)
+    except RedisError as error:
+        return _unreachable(url, error)
+    print(_describe(report, data_dir))
+    return 0 if report.ok else BROKEN
+
+
+def checkpoint_audit(url: str, data_dir: Path) -> int:
+    try:
+        log = AuditLog(connect(url), key=audit_key(data_dir, create=False), data_dir=data_dir)
+        result = log.checkpoint()
+    except AuditKeyUnavailable as missing:
+        print(f"Cannot checkpoint the audit trail: {missing}.", file=sys.stderr)
+        return UNCHECKED
+    except RedisError as error:
+        return _unreachable(url, error)
+    print(result.message)
+    return 0 if result.written or result.message == "nothing new to checkpoint" else BROKEN
+
+
+def _describe(report: ChainReport, data_dir: Path) -> str:
+    if not report.ok:
+        where = f"entry {report.broken_id}" if report.broken_id else "the end of the stream"
+        position = f" (position {report.position})" if report.position else ""
+        return f"BROKEN at {where}{position} after {report.count} good entries: {report.reason}"
+    legacy = f", of which the first {report.legacy} are in the old unkeyed format" if report.legacy else ""
+    summary = f"OK: {report.count} audit entries{legacy}, keyed chain intact"
+    if report.checkpoint is None:
+        return (f"{summary}.\nWARNING: no checkpoint in {data_dir}: a deleted end or a dropped stream would not "
+                f"show. Checkpoints are written there by the processes that append.")
+    return (f"{summary}, and it reaches the checkpoint of {format_time(report.checkpoint.written_at)} "
+            f"({report.checkpoint.count} entries).")
+
+
+def _key_or_none(data_dir: Path) -> bytes | None:
+    try:
+        return audit_key(data_dir, create=False)
+    except AuditKeyUnavailable as missing:
+        print(f"Cannot check the audit trail: {missing}.", file=sys.stderr)
+        return None
+
+
+def _no_key(redis: Redis, data_dir: Path) -> int:
+    """Without a key only an empty trail can be vouched for."""
+    if not redis.exists(keys.audit_stream(), keys.audit_head()):
+        print(f"OK: the audit trail is empty (no key in {data_dir} yet).")
+        return 0
+    print("Give the key the trail was written with: VISAGE_AUDIT_KEY, or --data-dir of the `visage up` that "
+          "wrote it.", file=sys.stderr)
+    return UNCHECKED
+
+
+def _unreachable(url: str, error: RedisError) -> int:
+    print(f"Cannot reach Redis at {_without_password(url)}: {error}. Set REDIS_URL to the Redis that holds the "
+          f"audit trail, or start `visage up`.", file=sys.stderr)
+    return UNCHECKED
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))

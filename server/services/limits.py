@@ -1,0 +1,19 @@
+"""Rate limits: count a call against a rate and refuse it beyond."""
+
+from __future__ import annotations
+
+from redis import Redis
+
+from server.errors import RateLimited
+from server.store import ratelimit
+
+
+def take(redis: Redis, scope: str, rate: tuple[int, int] | None, *, who: str | None = None) -> None:
+    """Count one call against `rate` (calls, seconds) for `scope`; 429 with Retry-After beyond it."""
+    if rate is None:
+        return
+    calls, seconds = rate
+    retry_after = ratelimit.hit(redis, scope, calls, seconds)
+    if retry_after is not None:
+        message = f"Too many requests from {who}. Try again in {retry_after} seconds." if who else None
+        raise RateLimited(retry_after, message)

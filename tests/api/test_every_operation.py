@@ -1,0 +1,142 @@
+"""A tour that calls every documented operation once with a good request: each live answer is
+checked against the OpenAPI document by the test client (tests/support/contract.py), and the tour
+fails if any operation of the document was not answered with success."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from flask.testing import FlaskClient
+from redis import Redis
+from rq import Queue, SimpleWorker
+
+from tests.support import contract
+from tests.support.c2pa import pem, pki
+from tests.support.faces import photo
+from tests.support.tenants import sign_up, signup_form
+from tests.support.terms import ADMIN, OTHER_PHOTO, SMALL_PHOTO, recorded
+from tests.support.workers import run_queued_jobs
+
+OCTET = {"Content-Type": "application/octet-stream"}
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, (response.request.method, response.request.path, response.get_data()[:300])
+    return response.get_json(silent=True)
+
+
+def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Redis) -> None:
+    contract.checked_operations.clear()
+    account = sign_up(client)
+    key, bearer = account.key_header, account.bearer
+    image = photo(SMALL_PHOTO).read()
+    other = photo(OTHER_PHOTO).read()
+    face = lambda data: ok(client.post("/face/v1.2/detect?recognitionModel=recognition_04", data=data,  # noqa: E731
+                                       headers={**key, **OCTET}))[0]["faceId"]
+
+    # signup, pages, documents, health
+    ok(client.get("/signup"))
+    ok(client.get("/openapi.yaml"))
+    ok(client.get("/docs"))
+    ok(client.get("/docs/static/swagger-ui.css"))
+    ok(client.get("/static/visage.css"))
+    ok(client.get("/healthz"), 503)
+    worker = SimpleWorker([Queue("training", connection=redis_db)], connection=redis_db)
+    worker.register_birth()
+    worker.heartbeat()
+    ok(client.get("/healthz"))
+    worker.register_death()
+    link = next(email["link"] for email in ok(client.get("/admin/v1/outbox", headers=ADMIN))
+                if email["tenant_id"] == account.tenant_id)
+    parsed = urlparse(link)
+    ok(client.get(f"{parsed.path}?{parsed.query}"))
+    second = ok(client.post("/signup", json=signup_form()), 201)
+
+    # management
+    ok(client.get("/mgmt/v1/tenant", headers=bearer))
+    ok(client.post("/mgmt/v1/tenant/resendVerification", headers={"Authorization":
+                                                                  f"Bearer {second['management_token']}"}), 202)
+    ok(client.post("/mgmt/v1/deployments", json={"name": "spare", "sku": "F0", "region": "westeurope"},
+                   headers=bearer), 201)
+    ok(client.get("/mgmt/v1/deployments", headers=bearer))
+    ok(client.get("/mgmt/v1/deployments/spare", headers=bearer))
+    ok(client.patch("/mgmt/v1/deployments/spare", json={"sku": "S0"}, headers=bearer))
+    ok(client.post("/mgmt/v1/deployments/spare/regenerateKey", json={"keyName": "key2"}, headers=bearer))
+    managed = f"/mgmt/v1/deployments/{account.deployment}/largepersongroups"
+    ok(client.put(f"{managed}/managed", json={"name": "Managed"}, headers=bearer), 201)
+    ok(client.get(f"{managed}/managed", headers=bearer))
+    ok(client.get(managed, headers=bearer))
+    ok(client.patch(f"{managed}/managed", json={"userData": "x"}, headers=bearer))
+    ok(client.delete(f"{managed}/managed", headers=bearer), 204)
+    ok(client.post("/mgmt/v1/policy/evaluate", json={"operation": "identification"}, headers=bearer))
+
+    # operator
+    ok(client.get("/admin/v1/tenants", headers=ADMIN))
+    ok(client.get(f"/admin/v1/tenants/{second['tenant_id']}", headers=ADMIN))
+    ok(client.post(f"/admin/v1/tenants/{second['tenant_id']}/review", json={"decision": "reject", "reason": "no"},
+                   headers=ADMIN))
+    ok(client.post(f"/admin/v1/tenants/{second['tenant_id']}/suspend", json={"reason": "test"}, headers=ADMIN))
+    ok(client.post(f"/admin/v1/tenants/{second['tenant_id']}/reinstate", json={"reason": "test"}, headers=ADMIN))
+    anchor = ok(client.post("/admin/v1/trust-anchors", json={"name": "Tour CA", "certificate": pem(pki().ca[1]),
+                                                             "device_class": "body-worn"}, headers=ADMIN), 201)
+    ok(client.get("/admin/v1/trust-anchors", headers=ADMIN))
+    ok(client.delete(f"/admin/v1/trust-anchors/{anchor['id']}", headers=ADMIN), 204)
+
+    # collections of every kind, with persons and faces, trained
+    v = "/face/v1.2"
+    for kind, person_kind in (("persongroups", True), ("largepersongroups", True), ("facelists", False),
+                              ("largefacelists", False)):
+        base = f"{v}/{kind}/tour"
+        ok(client.put(base, json={"name": "Tour", "recognitionModel": "recognition_04"}, headers=key))
+        ok(client.get(f"{base}?returnRecognitionModel=true", headers=key))
+        ok(client.get(f"{v}/{kind}", headers=key))
+        ok(client.patch(base, json={"userData": "tour"}, headers=key))
+        if person_kind:
+            persons = f"{base}/persons"
+            person = ok(client.post(persons, json={"name": "Barack"}, headers=key))["personId"]
+            ok(client.get(persons, headers=key))
+            ok(client.get(f"{persons}/{person}", headers=key))
+            ok(client.patch(f"{persons}/{person}", json={"userData": "p"}, headers=key))
+            faces = f"{persons}/{person}/persistedfaces"
+            spare = ok(client.post(faces, data=other, headers={**key, **OCTET, **recorded()}))["persistedFaceId"]
+            ok(client.post(f"{faces}?detectionModel=detection_01", data=image, headers={**key, **OCTET, **recorded()}))
+            ok(client.get(f"{faces}/{spare}", headers=key))
+            ok(client.patch(f"{faces}/{spare}", json={"userData": "f"}, headers=key))
+            ok(client.delete(f"{faces}/{spare}", headers=key))
+            extra = ok(client.post(persons, json={"name": "Spare"}, headers=key))["personId"]
+            ok(client.delete(f"{persons}/{extra}", headers=key))
+        else:
+            faces = f"{base}/persistedfaces"
+            spare = ok(client.post(faces, data=other, headers={**key, **OCTET, **recorded()}))["persistedFaceId"]
+            ok(client.post(faces, data=image, headers={**key, **OCTET, **recorded()}))
+            if kind == "largefacelists":
+                ok(client.get(faces, headers=key))
+                ok(client.get(f"{faces}/{spare}", headers=key))
+                ok(client.patch(f"{faces}/{spare}", json={"userData": "f"}, headers=key))
+            ok(client.delete(f"{faces}/{spare}", headers=key))
+        if kind != "facelists":
+            train = client.post(f"{base}/train", headers=key)
+            ok(train, 202)
+            run_queued_jobs(redis_db)
+            ok(client.get(f"{base}/training", headers=key))
+            ok(client.get(urlparse(train.headers["operation-Location"]).path, headers=key))
+
+    # recognition
+    probe, stranger = face(image), face(other)
+    ok(client.post(f"{v}/verify", json={"faceId1": probe, "faceId2": stranger}, headers=key))
+    ok(client.post(f"{v}/identify", json={"faceIds": [probe], "largePersonGroupId": "tour"}, headers=key))
+    ok(client.post(f"{v}/findsimilars", json={"faceId": probe, "largeFaceListId": "tour"}, headers=key))
+    ok(client.post(f"{v}/group", json={"faceIds": [probe, stranger]}, headers=key))
+    ok(client.get("/mgmt/v1/audit", headers=bearer))
+    ok(client.get("/admin/v1/audit", headers=ADMIN))
+
+    # deletes last
+    for kind in ("persongroups", "largepersongroups", "facelists", "largefacelists"):
+        ok(client.delete(f"{v}/{kind}/tour", headers=key))
+    ok(client.delete("/mgmt/v1/deployments/spare", headers=bearer), 204)
+
+    documented = {op["operationId"] for operations in contract.document()["paths"].values()
+                  for op in operations.values()}
+    succeeded = {operation for operation, status in contract.checked_operations if 200 <= status < 300}
+    assert documented - succeeded == set()
