@@ -125,3 +125,13 @@ def recognition_cadence(tenant_id: str) -> str:
 def tenants_by_email(email_hash: str) -> str:
     """Set of the ids of tenants that signed up with one email address (hashed), to link signups."""
     return f"{PREFIX}:tenants-by-email:{email_hash}"
+
+
+def media_job(deployment_id: str, job_id: str) -> str:
+    """A media job (redaction): its input, output, status and percentComplete, kept 7 days."""
+    return f"{deployment_data_prefix(deployment_id)}media-job:{job_id}"
+
+
+def media_job_tracks(deployment_id: str, job_id: str) -> str:
+    """The face tracks a finished media job found (JSON), kept as long as the job."""
+    return f"{deployment_data_prefix(deployment_id)}media-job:{job_id}:tracks"
