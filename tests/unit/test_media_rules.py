@@ -101,7 +101,8 @@ def job(**changes: object) -> MediaJob:
 def test_a_media_job_round_trips_through_its_record() -> None:
     running = job()
     assert MediaJob.from_record(running.to_record()) == running
-    done = job(status=JobStatus.SUCCEEDED, finished=running.created, result={"output": {"kind": "file", "fileName": "r.mp4"}})
+    output = {"kind": "file", "fileName": "r.mp4"}
+    done = job(status=JobStatus.SUCCEEDED, finished=running.created, result={"output": output})
     assert MediaJob.from_record(done.to_record()) == done
 
 
