@@ -65,15 +65,16 @@ def detect_faces(pixels: np.ndarray, model: DetectionModel) -> list[FaceBox]:
     return [found.box for found in detect_scored_faces(pixels, model)]
 
 
-def detect_scored_faces(pixels: np.ndarray, model: DetectionModel) -> list[ScoredFace]:
-    """detect_faces with each face's detector score."""
+def detect_scored_faces(pixels: np.ndarray, model: DetectionModel, *, hog_threshold: float = 0.0) -> list[ScoredFace]:
+    """detect_faces with each face's detector score. HOG keeps windows scoring above
+    `hog_threshold` (below 0 for more, fainter faces); the CNN's cut-off is its own."""
     height, width = pixels.shape[:2]
     scale = min(1.0, working_side(model) / max(height, width))
     small = pixels if scale == 1.0 else cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     if model is DetectionModel.DETECTION_02:
         found = [(hit.rect, float(hit.confidence)) for hit in models.cnn_detector()(small, 0)]
     else:
-        rects, scores, _ = models.hog_detector().run(small, 1, 0.0)
+        rects, scores, _ = models.hog_detector().run(small, 1, hog_threshold)
         found = [(rect, float(score)) for rect, score in zip(rects, scores, strict=True)]
     faces = []
     for rect, score in found:

@@ -12,7 +12,7 @@ frame while it is decoded).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Generic, TypeVar
 
 import cv2
@@ -129,7 +129,8 @@ def scan_faces(
         if not models:
             continue
         rgb = cv2.cvtColor(frame.pixels, cv2.COLOR_BGR2RGB)
-        found = merge_duplicates(_detect(rgb, models, frame.index, frame.timestamp_ms), rules.merge_iou)
+        found = merge_duplicates(_detect(rgb, models, schedule.hog_thresholds, frame.index, frame.timestamp_ms),
+                                 rules.merge_iou)
         if describe is not None:
             keyed = []
             for observation in found:
@@ -147,15 +148,18 @@ def _thumbnail(bgr: np.ndarray) -> np.ndarray:
     return cv2.resize(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), CUT_THUMBNAIL, interpolation=cv2.INTER_AREA)
 
 
-def detect_in_image(pixels: np.ndarray, models: Sequence[DetectionModel], rules: TrackingRules) -> list[Observation]:
+def detect_in_image(pixels: np.ndarray, plan: Sequence[DetectionPass], rules: TrackingRules) -> list[Observation]:
     """Every plan model once on a still image, one observation per face."""
-    return merge_duplicates(_detect(pixels, models, 0, 0), rules.merge_iou)
+    schedule = Schedule.of(plan, 1.0)
+    return merge_duplicates(_detect(pixels, list(schedule.strides), schedule.hog_thresholds, 0, 0), rules.merge_iou)
 
 
-def _detect(rgb: np.ndarray, models: Sequence[DetectionModel], index: int, timestamp_ms: int) -> list[Observation]:
+def _detect(rgb: np.ndarray, models: Sequence[DetectionModel], hog_thresholds: Mapping[DetectionModel, float],
+            index: int, timestamp_ms: int) -> list[Observation]:
     found: list[Observation] = []
     for model in models:
-        faces = sorted(detector.detect_scored_faces(rgb, model), key=lambda face: face.score, reverse=True)
+        scored = detector.detect_scored_faces(rgb, model, hog_threshold=hog_thresholds.get(model, 0.0))
+        faces = sorted(scored, key=lambda face: face.score, reverse=True)
         found.extend(
             observe(index, timestamp_ms, Box(face.box.left, face.box.top, face.box.width, face.box.height),
                     face.score, model.value)

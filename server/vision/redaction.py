@@ -87,7 +87,7 @@ def redact_image(data: bytes, options: RedactionOptions) -> RedactedImage:
     if decoded.format == "GIF" and _is_animated(data):
         raise InvalidImage("An animated GIF is a video: Visage redacts its first frame only, so it refuses it.")
     pixels = decoded.pixels.copy()
-    found = detect_in_image(decoded.pixels, [item.model for item in options.plan], options.tracking)
+    found = detect_in_image(decoded.pixels, options.plan, options.tracking)
     hide(pixels, (options.padding.apply(o.extent) for o in found), options.method)
     if decoded.format == "GIF":
         buffer = io.BytesIO()
