@@ -123,7 +123,7 @@ def test_a_video_from_s3_is_redacted_to_s3_with_progress_on_the_way(
     redacted = frames(released)
     assert len(redacted) == 60
     check = check_faces_hidden(frames(segment), redacted)
-    assert check.frames_with_faces > 20 and check.found == []
+    assert check.frames_with_faces >= 10 and check.found == []
     tracks = MediaJobStore(redis_db).tracks(tenant[1], job_id)
     assert tracks is not None and len(tracks) == job.result["faceTracks"] > 0
     assert list(media_dir.iterdir()) == [media_dir / "uploads"], "no scratch files left behind"
