@@ -16,6 +16,7 @@ from typing import Any
 
 from server.domain.clock import format_time, parse_time
 from server.domain.redaction import RedactionMethod
+from server.domain.training import TrainingStatus
 from server.errors import BadArgument
 
 HEARTBEAT_SECONDS = 10
@@ -30,15 +31,8 @@ RETENTION_SECONDS = 7 * 24 * 3600
 INTERRUPTED_MESSAGE = "The job was interrupted: the worker running it stopped before it finished. Submit it again."
 
 
-class JobStatus(enum.StrEnum):
-    NOT_STARTED = "notStarted"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-
-    @property
-    def finished(self) -> bool:
-        return self in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+JobStatus = TrainingStatus
+"""Azure's statuses of a long-running operation (notStarted, running, succeeded, failed), as for training."""
 
 
 class SourceKind(enum.StrEnum):
