@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from redis import Redis
 from rq import get_current_job
@@ -59,10 +58,9 @@ def train_collection(tenant_id: str, deployment_id: str, kind: str, collection_i
 
 def redact_media(tenant_id: str, deployment_id: str, job_id: str) -> str:
     """Hide the faces in a queued image or video, if the terms still allow it."""
-    from server.cli import default_data_dir
     from server.config import parse_list
     from server.domain.operations import OperationClass
-    from server.services.media import run_redaction
+    from server.services.media import media_directory, run_redaction
     from server.services.policy import authorize_job
 
     redis = _connection()
@@ -74,6 +72,5 @@ def redact_media(tenant_id: str, deployment_id: str, job_id: str) -> str:
         decision = authorize_job(tenant_id, deployment_id, OperationClass.DETECTION, redis, job_id=job_id)
         return None if decision.allowed else decision.message
 
-    media_dir = Path(os.environ.get("VISAGE_MEDIA_DIR") or default_data_dir() / "media").expanduser()
-    return run_redaction(redis, deployment_id, job_id, media_dir=media_dir, may_run=may_run,
+    return run_redaction(redis, deployment_id, job_id, media_dir=media_directory(), may_run=may_run,
                          url_allowlist=parse_list(os.environ.get("VISAGE_URL_ALLOWLIST", ""))).value

@@ -1,6 +1,6 @@
 """Media jobs: submit a redaction (queue it), read it, and run it (in a worker).
 
-Files live in the media directory (`VISAGE_MEDIA_DIR`, shared by the API and the workers): an
+Files live in the media directory (`media_directory()`, shared by the API and the workers): an
 upload the API stored for a job, the job's scratch space while it runs (on the same disk, never a
 RAM-backed /tmp, since a video may be gigabytes), and the redacted file until it is fetched. An
 uploaded original is deleted as soon as its job ends: unredacted footage does not linger.
@@ -59,6 +59,15 @@ class MediaJobNotFound(NotFound):
 
 class _JobGone(Exception):
     """The job was deleted while it ran: stop working on it."""
+
+
+def media_directory() -> Path:
+    """`VISAGE_MEDIA_DIR`, else `media` in the data directory `visage up` uses (`VISAGE_DATA_DIR`,
+    else ~/.visage), read when asked: the API and the workers must agree on it."""
+    configured = os.environ.get("VISAGE_MEDIA_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    return Path(os.environ.get("VISAGE_DATA_DIR") or Path.home() / ".visage").expanduser() / "media"
 
 
 def job_directory(media_dir: Path, deployment_id: str, job_id: str) -> Path:
