@@ -84,6 +84,11 @@ class FaceRectangle:
     def to_public(self) -> dict[str, int]:
         return {"top": self.top, "left": self.left, "width": self.width, "height": self.height}
 
+    def ratios(self, frame_width: int, frame_height: int) -> dict[str, float]:
+        """Rekognition's BoundingBox: fractions of the frame's width and height."""
+        return {"width": self.width / frame_width, "height": self.height / frame_height,
+                "left": self.left / frame_width, "top": self.top / frame_height}
+
 
 @dataclasses.dataclass(frozen=True)
 class TrackedFace:
@@ -112,14 +117,17 @@ class FaceTrack:
     def end_ms(self) -> int:
         return self.faces[-1].timestamp_ms
 
-    def to_record(self) -> dict[str, Any]:
+    def to_record(self, frame_width: int, frame_height: int) -> dict[str, Any]:
+        """JSON-ready, each box both in pixels (Azure's faceRectangle) and as ratios of the frame
+        (Rekognition's BoundingBox)."""
         return {
             "index": self.index,
             "startMs": self.start_ms,
             "endMs": self.end_ms,
             "coveredFrames": [self.covered_from, self.covered_to],
             "faces": [{"frame": face.frame, "timestampMs": face.timestamp_ms,
-                       "faceRectangle": face.rectangle.to_public()} for face in self.faces],
+                       "faceRectangle": face.rectangle.to_public(),
+                       "boundingBox": face.rectangle.ratios(frame_width, frame_height)} for face in self.faces],
         }
 
     @classmethod

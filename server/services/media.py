@@ -202,7 +202,7 @@ def _redact(source: Path, scratch: Path, job: MediaJob,
     summary = {"mediaType": video.media_type, "width": video.width, "height": video.height, "frames": video.frames,
                "fps": round(video.fps, 3), "durationMs": video.duration_ms, "codec": video.codec,
                "sourceCodec": video.source_codec, "faceTracks": len(video.tracks)}
-    return redacted, summary, [track.to_record() for track in video.tracks]
+    return redacted, summary, [track.to_record(video.width, video.height) for track in video.tracks]
 
 
 def _deliver(redacted: Path, media_type: str, job: MediaJob, media_dir: Path,

@@ -63,9 +63,10 @@ def test_padding_grows_the_face_box_most_above() -> None:
 def test_a_face_track_round_trips_through_its_record() -> None:
     track = FaceTrack(3, (TrackedFace(30, 1001, FaceRectangle(10, 20, 30, 31)),
                           TrackedFace(33, 1101, FaceRectangle(12, 20, 30, 31))), 27, 42)
-    record = track.to_record()
+    record = track.to_record(100, 62)
     assert (record["startMs"], record["endMs"], record["coveredFrames"]) == (1001, 1101, [27, 42])
     assert record["faces"][0]["faceRectangle"] == {"top": 20, "left": 10, "width": 30, "height": 31}
+    assert record["faces"][0]["boundingBox"] == {"width": 0.3, "height": 0.5, "left": 0.1, "top": 20 / 62}
     assert FaceTrack.from_record(record) == track
 
 
