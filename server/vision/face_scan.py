@@ -115,9 +115,9 @@ def scan_faces(
     min_shot = round(MIN_SHOT_SECONDS * info.fps)
     last_forced = -min_shot
     for frame in reader.frames():
-        frames, last_ms = frame.index + 1, frame.timestamp_ms
         if frame.pixels is None:
             break
+        frames, last_ms = frame.index + 1, frame.timestamp_ms
         models = schedule.models_at(frame.index)
         thumbnail = _thumbnail(frame.pixels)
         if previous is not None and float(cv2.absdiff(thumbnail, previous).mean()) >= CUT_DIFFERENCE:
