@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="tenants, deployments, queues, running jobs and recent refusals")
     status.add_argument("--data-dir", type=Path, default=None, help=data_dir_help)
 
-    reset_parser = commands.add_parser("reset", help="wipe one stopped instance's data (Redis data and logs)")
+    reset_parser = commands.add_parser("reset", help="wipe one stopped instance's data (Redis data, media, logs)")
     reset_parser.add_argument("--data-dir", type=Path, default=None, help=data_dir_help)
     reset_parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
@@ -181,7 +181,8 @@ def reset(data_dir: Path, *, assume_yes: bool) -> int:
         print(f"visage: {busy}; stop it before resetting", file=sys.stderr)
         return 1
     try:
-        if not assume_yes and not _confirmed(f"Delete every tenant, key, collection and log kept in {data_dir}?"):
+        if not assume_yes and not _confirmed(f"Delete every tenant, key, collection, media file and log kept in "
+                                             f"{data_dir}?"):
             return 1
         removed = data.wipe_state()
     finally:

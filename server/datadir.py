@@ -8,6 +8,7 @@
     audit.key, audit-checkpoint.json
                  the audit chain's key and its last signed checkpoint (server/store/audit_files.py)
     tls/         the local certificate authority and the server certificate of `--tls`
+    media/       uploaded and redacted media (server/services/media.py), unless VISAGE_MEDIA_DIR says otherwise
     logs/        the workers' logs
 """
 
@@ -33,6 +34,7 @@ ADMIN_TOKEN_FILE = "admin-token"
 REDIS_DIR = "redis"
 TLS_DIR = "tls"
 LOGS_DIR = "logs"
+MEDIA_DIR = "media"
 
 LOCK_ATTEMPT_SECONDS = 1.0
 """How long `visage up` retries the lock: a tool that checks whether the lock is held takes it for an
@@ -189,11 +191,11 @@ class DataDir:
 
     def wipe_state(self) -> list[Path]:
         """Delete what the instance stored (Redis's data with the audit checkpoint that vouches for it,
-        logs, the Redis URL); keep the admin token, the audit key and the TLS authority that clients may
-        already trust. The paths removed."""
+        media files, logs, the Redis URL); keep the admin token, the audit key and the TLS authority that
+        clients may already trust. The paths removed."""
         removed = []
         stored = [self.redis_dir, self.root / CHECKPOINT_FILE] if self.redis_dir.exists() else []
-        for path in (*stored, self.logs_dir, self.redis_url_path):
+        for path in (*stored, self.root / MEDIA_DIR, self.logs_dir, self.redis_url_path):
             if path.is_dir():
                 shutil.rmtree(path)
             elif path.exists():

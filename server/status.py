@@ -1,8 +1,8 @@
 """`visage status`: what a Visage holds and is doing, read from its Redis (changing nothing).
 
 Tenants and their deployments, queue depths, the workers, the jobs running now with their progress
-(a training run's state and heartbeat; a job's `progress` in percent when it reports one in its RQ
-meta), and the latest terms-of-use refusals from the audit trail. Plain text, or tables when `rich`
+(a training run's state and heartbeat, a media job's percentage), and the latest terms-of-use
+refusals from the audit trail. Plain text, or tables when `rich`
 is installed and the output is a terminal.
 """
 
@@ -18,9 +18,11 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 
 from server.domain.clock import now
+from server.services.media import REDACTION_JOB
 from server.services.training import TRAINING_JOB
 from server.store.audit import AuditLog
 from server.store.deployments import DeploymentRepository
+from server.store.media_jobs import MediaJobStore
 from server.store.queues import QUEUE_NAMES
 from server.store.tenants import TenantRepository
 from server.store.training import TrainingStore
@@ -90,11 +92,12 @@ def _running_jobs(redis: Redis, moment: datetime) -> Table:
             if job is None:
                 continue
             rows.append([name, job.id, job.func_name or "", _ago(job.started_at, moment),
-                         _progress(redis, job, moment)])
+                         job_progress(redis, job, moment)])
     return ["queue", "job", "function", "started", "progress"], rows
 
 
-def _progress(redis: Redis, job: Job, moment: datetime) -> str:
+def job_progress(redis: Redis, job: Job, moment: datetime) -> str:
+    """What the job's own record says: a training run's state, a media job's percentage."""
     if job.func_name == TRAINING_JOB and len(job.args) == 5:
         _, deployment_id, kind, collection_id, operation_id = job.args
         run = TrainingStore(redis, deployment_id, kind).latest(collection_id)
@@ -103,8 +106,15 @@ def _progress(redis: Redis, job: Job, moment: datetime) -> str:
         current = run.as_of(moment)
         return (f"training {kind} {collection_id}: {current.status.value}, "
                 f"heartbeat {_ago(current.heartbeat, moment)}")
-    percent = job.get_meta(refresh=False).get("progress")
-    return f"{percent}%" if percent is not None else ""
+    if job.func_name == REDACTION_JOB and len(job.args) == 3:
+        _, deployment_id, media_job_id = job.args
+        media = MediaJobStore(redis).get(deployment_id, media_job_id)
+        if media is None:
+            return f"redaction {media_job_id}: deleted"
+        seen = media.as_of(moment)
+        return (f"redaction {media_job_id}: {seen.status.value}, {seen.percent_complete}%, "
+                f"heartbeat {_ago(seen.heartbeat, moment)}")
+    return ""
 
 
 def _refusals(redis: Redis) -> Table:

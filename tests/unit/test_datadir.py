@@ -57,14 +57,15 @@ def test_the_redis_url_file_is_private(tmp_path: Path) -> None:
 
 def test_wiping_state_keeps_the_admin_token_the_audit_key_and_the_tls_authority(tmp_path: Path) -> None:
     data = DataDir(tmp_path)
-    for directory in ("redis", "logs", "tls"):
+    for directory in ("redis", "media", "logs", "tls"):
         (tmp_path / directory).mkdir()
         (tmp_path / directory / "file").write_text("x")
     data.write_redis_url("redis://127.0.0.1:6390/0")
     for kept in ("admin-token", "audit.key"):
         (tmp_path / kept).write_text("secret\n")
     (tmp_path / "audit-checkpoint.json").write_text("{}")  # vouches for the trail in redis/, wiped with it
-    assert sorted(path.name for path in data.wipe_state()) == ["audit-checkpoint.json", "logs", "redis", "redis.url"]
+    assert sorted(path.name for path in data.wipe_state()) == [
+        "audit-checkpoint.json", "logs", "media", "redis", "redis.url"]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["admin-token", "audit.key", "tls"]
     assert data.wipe_state() == []
 
