@@ -10,6 +10,7 @@ from flask import Flask, Response, g, request
 
 from server import extensions
 from server.api import register_blueprints
+from server.api.clients import trust_proxies
 from server.api.envelope import register_error_handlers
 from server.config import load_config
 
@@ -22,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(config))
     app.json.sort_keys = False  # type: ignore[attr-defined]  # Azure's field order, not alphabetical
     extensions.init_app(app)
+    trust_proxies(app)
     register_error_handlers(app)
     register_blueprints(app)
 

@@ -46,8 +46,10 @@ def face(face_id: str) -> str:
     return f"{PREFIX}:face:{face_id}"
 
 
-def rate_window(scope: str, window_start: int) -> str:
-    return f"{PREFIX}:rate:{scope}:{window_start}"
+def rate_log(scope: str) -> str:
+    """Sorted set of the calls a rate-limited scope was admitted in its trailing window, scored by
+    Redis's time (microseconds)."""
+    return f"{PREFIX}:rate:{scope}"
 
 
 def outbox() -> str:
