@@ -7,6 +7,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,15 +34,15 @@ def api_host(redis_url: str, *, processes: int = 2, env: dict[str, str] | None =
     if config_module:
         command += ["--config", f"python:{config_module}"]
     command.append("server:create_app()")
-    process = subprocess.Popen(command, env=environment, cwd=REPOSITORY, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - read back below, closed at the end
+    process = subprocess.Popen(command, env=environment, cwd=REPOSITORY, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                errors = process.stderr.read() if process.stderr else ""
-                raise RuntimeError(f"gunicorn exited while starting:\n{errors}")
+                log.seek(0)
+                raise RuntimeError(f"gunicorn exited while starting:\n{log.read()}")
             try:
                 requests.get(f"{base}/healthz", timeout=10)
                 break
@@ -57,3 +58,4 @@ def api_host(redis_url: str, *, processes: int = 2, env: dict[str, str] | None =
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
