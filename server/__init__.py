@@ -13,6 +13,7 @@ from server.api import register_blueprints
 from server.api.clients import trust_proxies
 from server.api.envelope import register_error_handlers
 from server.config import load_config
+from server.domain.faults import FAULT_HEADER
 
 REQUEST_ID_HEADER = "apim-request-id"
 """Azure answers every call with this header; Visage does too, and the audit trail records it."""
@@ -34,6 +35,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     @app.after_request
     def _stamp_request_id(response: Response) -> Response:
         response.headers[REQUEST_ID_HEADER] = getattr(g, "request_id", "") or str(uuid.uuid4())
+        if fault_id := g.get("fault_id"):
+            response.headers.setdefault(FAULT_HEADER, fault_id)
         if request.path.startswith(("/mgmt/", "/admin/")) or request.path == "/signup":
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -81,3 +81,18 @@ delete the newest entries since the last checkpoint and rewind the head unnotice
 most that can go missing silently. A checkpoint checks those entries again (about 70 microseconds
 each) and fsyncs one file: bench/audit_append.py finds it within the noise of the appends
 themselves (about 0.7 ms each, two round trips to Redis)."""
+
+MAX_FAULTS = 100
+"""Injected faults at once. Every data-plane call reads the whole list, so it stays short; a
+resilience test needs a handful."""
+
+FAULT_MAX_LATENCY_MS = 30_000
+"""The longest delay a fault may add. It holds an API worker for that long, and gunicorn kills a
+worker silent for 120 s; 30 s is past any client's sensible timeout already."""
+
+FAULT_RETRY_AFTER_SECONDS = 1
+"""The Retry-After of an injected 429 or 503 unless the fault says otherwise: short, so resilience
+tests that honour it stay fast."""
+
+FAULT_MAX_RETRY_AFTER_SECONDS = 3600
+"""The longest Retry-After a fault may state (an hour: long enough to test a client that gives up)."""

@@ -34,8 +34,13 @@ ERROR_DESCRIPTIONS = {
     413: "The request body is too large.",
     415: "Unsupported media type.",
     429: "Rate limit exceeded; Retry-After says when to try again.",
-    503: "Not ready: Redis or the workers do not answer.",
+    500: "An internal error (InternalServerError), or one injected for resilience tests (x-visage-fault).",
+    503: "Unavailable (ServiceUnavailable): injected for resilience tests (x-visage-fault); Retry-After says when "
+         "to try again.",
 }
+
+RETRY_AFTER_STATUSES = (429, 503)
+"""Errors that say, in Retry-After, how many seconds to wait before trying again."""
 
 SECURITY_SCHEMES = {
     "subscriptionKey": {"type": "apiKey", "in": "header", "name": "Ocp-Apim-Subscription-Key",
@@ -116,9 +121,13 @@ def build(app: Flask) -> dict[str, Any]:
     for parameter in CAPTURE_HEADERS:
         spec.components.parameter(_component_name(parameter["name"]), "header", parameter)
     for status, description in ERROR_DESCRIPTIONS.items():
+        headers = {"x-ms-error-code": {"description": "The error code.", "schema": {"type": "string"}}}
+        if status in RETRY_AFTER_STATUSES:
+            headers["Retry-After"] = {"description": "Whole seconds to wait before trying again.",
+                                      "schema": {"type": "string", "pattern": "^[1-9][0-9]*$"}}
         spec.components.response(f"Error{status}", {
             "description": description,
-            "headers": {"x-ms-error-code": {"description": "The error code.", "schema": {"type": "string"}}},
+            "headers": headers,
             "content": {"application/json": {"schema": "ErrorResponse"}},
         })
     paths: dict[str, dict[str, Any]] = {}

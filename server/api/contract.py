@@ -19,9 +19,10 @@ from server.api import bodies
 
 View = TypeVar("View", bound=Callable[..., Any])
 
-DATA_PLANE_ERRORS = (400, 401, 403, 429)
+DATA_PLANE_ERRORS = (400, 401, 403, 429, 500, 503)
 """What any data-plane call may answer: a bad argument, a bad key, a refusal (Limited Access or the
-terms of use), the SKU's rate limit."""
+terms of use), the SKU's rate limit; and the errors a fault injected for resilience tests answers
+with (POST /admin/v1/faults), which a real outage would too."""
 
 
 class Security(enum.Enum):

@@ -165,3 +165,13 @@ def tenants_by_link(link_id: str) -> str:
 def tenant_links_indexed() -> str:
     """Set once every tenant is in the link index (tenants from before it existed are added then)."""
     return f"{PREFIX}:tenants-by-link:indexed"
+
+
+def faults() -> str:
+    """Hash fault id -> JSON of an injected fault (server/domain/faults.py), shared by every API host."""
+    return f"{PREFIX}:faults"
+
+
+def fault_hits_left() -> str:
+    """Hash fault id -> calls it may still hit, for faults added with a `count`."""
+    return f"{PREFIX}:faults:hits-left"
