@@ -11,6 +11,7 @@ from flask import Flask, Response, g, request
 from server import extensions
 from server.api import register_blueprints
 from server.api.clients import trust_proxies
+from server.api.cors import allow_origins
 from server.api.envelope import register_error_handlers
 from server.config import load_config
 from server.domain.faults import FAULT_HEADER
@@ -27,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     trust_proxies(app)
     register_error_handlers(app)
     register_blueprints(app)
+    allow_origins(app)
 
     @app.before_request
     def _assign_request_id() -> None:

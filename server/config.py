@@ -13,6 +13,8 @@ Environment variables:
 - `VISAGE_TRUST_PROXY`: the number of proxies in front of Visage (default 0): the client address is
   the entry that many places from the right of X-Forwarded-For, the one the outermost proxy wrote,
   never what a client wrote to its left (werkzeug's ProxyFix).
+- `VISAGE_CORS_ORIGINS`: comma-separated origins whose browser apps may call the data plane and the
+  management API (`https://app.example.com`), or `*`; default none.
 - `VISAGE_DATA_DIR`: the data dir of `visage up` (default ~/.visage): the audit key and checkpoints
   live there, so every API process and worker of a host needs it.
 - `VISAGE_AUDIT_KEY`: the audit chain's HMAC key (at least 32 bytes), else a key file in the data dir.
@@ -28,6 +30,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from server import defaults
 from server.domain import rates
@@ -73,6 +76,23 @@ def parse_rate_limits(text: str) -> dict[str, tuple[int, int]] | None:
     return limits
 
 
+def parse_cors_origins(text: str) -> list[str]:
+    """`VISAGE_CORS_ORIGINS`: comma-separated origins (`https://app.example:8443`), or `*` for any."""
+    origins = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        if item == "*":
+            origins.append(item)
+            continue
+        parts = urlsplit(item)
+        if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/")
+                or parts.query or parts.fragment or parts.username):
+            raise ValueError(f"VISAGE_CORS_ORIGINS lists origins like https://app.example.com:8443, not {item!r}")
+        origins.append(item.rstrip("/"))
+    return origins
+
+
 def parse_list(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
@@ -105,6 +125,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             else defaults.SIGNUP_RATE_LIMIT
         ),
         "TRUST_PROXY": parse_proxy_hops(env.get("VISAGE_TRUST_PROXY", "")),
+        "CORS_ORIGINS": parse_cors_origins(env.get("VISAGE_CORS_ORIGINS", "")),
         "MAX_CONTENT_LENGTH": defaults.MAX_IMAGE_BYTES + 64 * 1024,
         "AUTO_APPROVED_CUSTOMER_TYPES": parse_customer_types(env.get("VISAGE_AUTO_APPROVED_CUSTOMER_TYPES")),
     }

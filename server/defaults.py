@@ -96,3 +96,7 @@ tests that honour it stay fast."""
 
 FAULT_MAX_RETRY_AFTER_SECONDS = 3600
 """The longest Retry-After a fault may state (an hour: long enough to test a client that gives up)."""
+
+CORS_MAX_AGE_SECONDS = 600
+"""How long a browser may reuse a preflight answer: ten minutes (Chromium caps it at two hours),
+so a browser app preflights rarely, yet a changed VISAGE_CORS_ORIGINS reaches it soon."""
