@@ -8,23 +8,24 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-from server import extensions
-from server.api import register_blueprints
-from server.api.clients import trust_proxies
-from server.api.cors import allow_origins
-from server.api.envelope import register_error_handlers
-from server.config import load_config
-from server.domain.faults import FAULT_HEADER
-
-REQUEST_ID_HEADER = "apim-request-id"
-"""Azure answers every call with this header; Visage does too, and the audit trail records it."""
-
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    # Imported here: importing the `server` package must not import prometheus_client, which reads
+    # PROMETHEUS_MULTIPROC_DIR once, when first imported, and server/wsgi.py sets it first.
+    from server import extensions
+    from server.api import register_blueprints
+    from server.api.clients import trust_proxies
+    from server.api.cors import allow_origins
+    from server.api.envelope import register_error_handlers
+    from server.api.request_log import REQUEST_ID_HEADER, observe_requests
+    from server.config import load_config
+    from server.domain.faults import FAULT_HEADER
+
     app = Flask(__name__)
     app.config.from_mapping(load_config(config))
     app.json.sort_keys = False  # type: ignore[attr-defined]  # Azure's field order, not alphabetical
     extensions.init_app(app)
+    observe_requests(app)  # first: it then sees every answer as it leaves
     trust_proxies(app)
     register_error_handlers(app)
     register_blueprints(app)

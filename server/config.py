@@ -15,6 +15,7 @@ Environment variables:
   never what a client wrote to its left (werkzeug's ProxyFix).
 - `VISAGE_CORS_ORIGINS`: comma-separated origins whose browser apps may call the data plane and the
   management API (`https://app.example.com`), or `*`; default none.
+- `VISAGE_REQUEST_LOG`: `off` to stop the JSON line per request on stderr (default on).
 - `VISAGE_DATA_DIR`: the data dir of `visage up` (default ~/.visage): the audit key and checkpoints
   live there, so every API process and worker of a host needs it.
 - `VISAGE_AUDIT_KEY`: the audit chain's HMAC key (at least 32 bytes), else a key file in the data dir.
@@ -125,6 +126,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             else defaults.SIGNUP_RATE_LIMIT
         ),
         "TRUST_PROXY": parse_proxy_hops(env.get("VISAGE_TRUST_PROXY", "")),
+        "REQUEST_LOG": env.get("VISAGE_REQUEST_LOG", "on").strip().lower() not in ("off", "0", "false", "no"),
         "CORS_ORIGINS": parse_cors_origins(env.get("VISAGE_CORS_ORIGINS", "")),
         "MAX_CONTENT_LENGTH": defaults.MAX_IMAGE_BYTES + 64 * 1024,
         "AUTO_APPROVED_CUSTOMER_TYPES": parse_customer_types(env.get("VISAGE_AUTO_APPROVED_CUSTOMER_TYPES")),

@@ -100,3 +100,8 @@ FAULT_MAX_RETRY_AFTER_SECONDS = 3600
 CORS_MAX_AGE_SECONDS = 600
 """How long a browser may reuse a preflight answer: ten minutes (Chromium caps it at two hours),
 so a browser app preflights rarely, yet a changed VISAGE_CORS_ORIGINS reaches it soon."""
+
+LATENCY_BUCKETS_SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+"""Request latency histogram buckets: Prometheus's defaults (5 ms to 10 s, where management calls
+and most detections fall) plus 30 and 60 s for detection_02 on large photos and URL fetches that
+run into their 15 s limit."""

@@ -123,14 +123,20 @@ def json_body() -> Any:
 
 
 def reply(data: Any = None, status: int = 200, *, headers: Mapping[str, str] | None = None,
-          exclude: tuple[str, ...] = ()) -> Response:
+          exclude: tuple[str, ...] = (), content_type: str | None = None) -> Response:
     """The route's declared answer for `status`: `data` dumped through the reply's schema (the one the
-    OpenAPI document shows) without the fields in `exclude`, or no body at all where the reply
-    declares none."""
+    OpenAPI document shows) without the fields in `exclude`; or, for a reply declared in another
+    media type than JSON, `data` as it is (text or bytes), sent as `content_type` (the declared media
+    type, with parameters); or no body at all where the reply declares none."""
     declared = next((each for each in current_contract().replies if each.status == status), None)
     if declared is None:
         raise RuntimeError(f"route {request.endpoint} declares no {status} reply")
-    if declared.schema is None:
+    if declared.schema is None and declared.media_type not in ("", "application/json") and data is not None:
+        sent_as = content_type or declared.media_type
+        if sent_as.split(";")[0].strip() != declared.media_type:
+            raise RuntimeError(f"route {request.endpoint} declares {declared.media_type}, not {sent_as}")
+        response = current_app.response_class(data, status=status, content_type=sent_as)
+    elif declared.schema is None:
         if data is not None:
             raise RuntimeError(f"route {request.endpoint} declares no body for {status}")
         response = current_app.response_class(status=status)

@@ -1,5 +1,5 @@
 """API hosts for tests: gunicorn serving `create_app()` on a free port, against a given Redis, with
-no workers and no face models (the calls these tests make need neither)."""
+no RQ workers and, unless asked, no face models (the calls these tests make need neither)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,11 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 
 @contextlib.contextmanager
 def api_host(redis_url: str, *, processes: int = 2, env: dict[str, str] | None = None,
-             config_module: str | None = None) -> Iterator[str]:
+             config_module: str | None = None, entry: str = "server:create_app()",
+             preload: bool = False) -> Iterator[str]:
     """Serve the API under gunicorn until the block ends; yields its base URL. `config_module` is a
-    gunicorn config module (`python:...`), e.g. one that skews the host's clock."""
+    gunicorn config module (`python:...`), e.g. one that skews the host's clock; `entry` and
+    `preload` can make it serve as `visage up` does (`server.wsgi:app`, preloaded)."""
     port = free_port()
     environment = {key: value for key, value in os.environ.items() if not key.startswith("VISAGE_")}
     environment.update({"REDIS_URL": redis_url, "VISAGE_ADMIN_TOKEN": ADMIN_TOKEN, "PYTHONPATH": str(REPOSITORY)})
@@ -33,7 +35,9 @@ def api_host(redis_url: str, *, processes: int = 2, env: dict[str, str] | None =
                "--no-control-socket", "--log-level", "warning"]
     if config_module:
         command += ["--config", f"python:{config_module}"]
-    command.append("server:create_app()")
+    if preload:
+        command.append("--preload")
+    command.append(entry)
     log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - read back below, closed at the end
     process = subprocess.Popen(command, env=environment, cwd=REPOSITORY, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
