@@ -19,10 +19,11 @@ from server.api import bodies
 
 View = TypeVar("View", bound=Callable[..., Any])
 
-DATA_PLANE_ERRORS = (400, 401, 403, 429, 500, 503)
+DATA_PLANE_ERRORS = (400, 401, 403, 404, 429, 500, 503)
 """What any data-plane call may answer: a bad argument, a bad key, a refusal (Limited Access or the
-terms of use), the SKU's rate limit; and the errors a fault injected for resilience tests answers
-with (POST /admin/v1/faults), which a real outage would too."""
+terms of use), an API version Visage does not serve (404, as Azure answers), the SKU's rate limit;
+and the errors a fault injected for resilience tests answers with (POST /admin/v1/faults), which a
+real outage would too."""
 
 
 class Security(enum.Enum):
@@ -47,6 +48,9 @@ class Reply:
     headers: tuple[str, ...] = ()
     media_type: str = "application/json"
     also: tuple[str, ...] = ()  # other media types the same status may answer in (as text)
+    parsed: Mapping[str, Any] | None = None
+    """For a body in a structured media type other than JSON (YAML): the JSON Schema of the value a
+    client parses it into. Plain text and HTML are strings."""
 
 
 NO_BODY = Reply(200, "Done; the answer has no body.", media_type="")
@@ -70,7 +74,7 @@ class Contract:
 
 
 def declare(**fields: Any) -> Contract:
-    return Contract(**{**fields, "replies": tuple(fields["replies"]), "errors": tuple(fields["errors"]),
+    return Contract(**{**fields, "replies": tuple(fields["replies"]), "errors": tuple(dict.fromkeys(fields["errors"])),
                        "path_names": tuple(fields.get("path_names", {}).items())})
 
 

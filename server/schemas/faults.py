@@ -34,13 +34,14 @@ class FaultCreateSchema(StrictSchema):
                        "tenant's."})
     deployment = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
         NAME_PATTERN, error="'deployment' is a deployment name: 1 to 64 letters, digits and hyphens."), metadata={
-        "description": "Only calls through deployments of this name; null: every deployment."})
+        "description": "Only calls through deployments of this name; null: every deployment.", "example": "starter"})
     operation = fields.String(load_default=ANY_OPERATION, metadata={
-        "description": "A data-plane operationId (detect, identify, createLargePersonGroup, ...), or * for all."})
+        "description": "A data-plane operationId (detect, identify, createLargePersonGroup, ...), or * for all.",
+        "example": "detect"})
     status = fields.Integer(required=True, allow_none=True, strict=True, validate=validate.OneOf(
         INJECTABLE_STATUSES, error="'status' must be 429, 500, 503, or null for a delay only."), metadata={
         "description": "The error to answer with, in Azure's envelope (429 and 503 with Retry-After); null: the "
-                       "call goes ahead after the delay."})
+                       "call goes ahead after the delay.", "example": 503})
     probability = Fraction(load_default=1.0, validate=validate.Range(
         0, 1, error="'probability' must be a number from 0 to 1."), error_messages={
         "invalid": "'probability' must be a number from 0 to 1."}, metadata={
@@ -49,7 +50,7 @@ class FaultCreateSchema(StrictSchema):
                         metadata={"description": "Milliseconds to wait before answering."})
     count = _whole(1, None, "'count'", load_default=None, allow_none=True, metadata={
         "description": "Hit only the next this-many matching calls (counted across every API process), then "
-                       "disappear; null: until deleted."})
+                       "disappear; null: until deleted.", "example": 2})
     retry_after = _whole(1, defaults.FAULT_MAX_RETRY_AFTER_SECONDS, "'retry_after'",
                          load_default=defaults.FAULT_RETRY_AFTER_SECONDS,
                          metadata={"description": "Seconds in the Retry-After of an injected 429 or 503."})
