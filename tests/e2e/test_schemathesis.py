@@ -207,7 +207,7 @@ def test_every_operation_with_every_credential_conforms(contract: Any, credentia
 
 def test_stateful_sequences_conform(contract: Any, credentials: Credentials, live: LiveVisage) -> None:
     failures: list[str] = []
-    scenarios = [0]
+    scenarios, steps, linked = [0], [0], [0]
 
     class Workflow(contract.as_state_machine()):  # type: ignore[misc]
         def setup(self) -> None:
@@ -216,6 +216,11 @@ def test_stateful_sequences_conform(contract: Any, credentials: Credentials, liv
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             kind = required_credential(case)
             return {"headers": credentials.headers(kind) if kind is not None else {}, "timeout": 60}
+
+        def step(self, input: Any) -> Any:
+            steps[0] += 1
+            linked[0] += input.transition is not None and input.is_applied  # a value from an earlier answer
+            return super().step(input)
 
         def after_call(self, response: Any, case: Any) -> None:
             super().after_call(response, case)
@@ -245,6 +250,8 @@ def test_stateful_sequences_conform(contract: Any, credentials: Credentials, liv
             if isinstance(replay, AssertionError) and not is_inconsistent_replay(replay):
                 raise
     assert scenarios[0] >= STATEFUL_SCENARIOS
+    print(f"stateful: {scenarios[0]} scenarios, {steps[0]} calls, {linked[0]} following a link")
+    assert linked[0] > 0, "no call followed a link from an earlier answer"
     assert failures == [], "\n\n".join(failures)
 
 
