@@ -105,3 +105,23 @@ LATENCY_BUCKETS_SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5
 """Request latency histogram buckets: Prometheus's defaults (5 ms to 10 s, where management calls
 and most detections fall) plus 30 and 60 s for detection_02 on large photos and URL fetches that
 run into their 15 s limit."""
+
+MAX_VIDEO_BYTES = 2 * 1024 ** 3
+"""Largest video file accepted (upload, URL or S3 object). Rekognition takes up to 10 GB; Visage runs
+on one machine and copies a video to local disk before it reads it, so it stops at 2 GB (an hour
+of 1080p from a body-worn camera is about 1.5 GB)."""
+
+MAX_VIDEO_SECONDS = 2 * 3600
+"""Longest video accepted. Rekognition takes 6 hours; detection on a laptop runs at a few times
+real time, so Visage stops at 2 hours (a long shift's recording comes in several files anyway)."""
+
+MAX_VIDEO_FRAME_PIXELS = 3840 * 2160
+"""Largest frame accepted (4K UHD): one decoded frame then takes 25 MB, and nothing holds more than
+a few frames at once."""
+
+MAX_VIDEO_FPS = 240.0
+"""Highest frame rate accepted (phones record slow motion at 240 fps)."""
+
+MAX_VIDEO_FRAMES = 432_000
+"""Most frames decoded from one video (2 hours at 60 fps): a container that misstates its length
+cannot keep a worker decoding for ever."""

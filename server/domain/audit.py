@@ -60,25 +60,6 @@ class AuditEvent:
                 **self.fields}
 
 
-def entry_of(
-    request: PolicyRequest,
-    decision: PolicyDecision,
-    *,
-    request_id: str,
-    deployment_id: str,
-    deployment_name: str,
-    route: str = "",
-    api_version: str = "",
-    collection: str = "",
-    outcome_status: int | None = None,
-) -> dict[str, str]:
-    """A policy decision as flat strings: who, what, how it was captured, where its faces came from,
-    what was decided and under which clause."""
-    return policy_decision_event(request, decision, request_id=request_id, deployment_id=deployment_id,
-                                 deployment_name=deployment_name, route=route, api_version=api_version,
-                                 collection=collection, outcome_status=outcome_status).entry()
-
-
 def policy_decision_event(
     request: PolicyRequest,
     decision: PolicyDecision,

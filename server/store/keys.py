@@ -175,3 +175,13 @@ def faults() -> str:
 def fault_hits_left() -> str:
     """Hash fault id -> calls it may still hit, for faults added with a `count`."""
     return f"{PREFIX}:faults:hits-left"
+
+
+def media_job(deployment_id: str, job_id: str) -> str:
+    """A media job (redaction): its input, output, status and percentComplete, kept 7 days."""
+    return f"{deployment_data_prefix(deployment_id)}media-job:{job_id}"
+
+
+def media_job_tracks(deployment_id: str, job_id: str) -> str:
+    """The face tracks a finished media job found (JSON), kept as long as the job."""
+    return f"{deployment_data_prefix(deployment_id)}media-job:{job_id}:tracks"

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from tf.iface import DataSource, Resource, UpgradeContext
 from tf.utils import Diagnostics
 from visage import ManagementClient, VisageError
 
 from terraform_provider_visage import diagnostics
-
-if TYPE_CHECKING:
-    from terraform_provider_visage.provider import VisageProvider
 
 SCHEMA_VERSION = 0
 """Every schema is at version 0: states written by this provider need no upgrade."""
@@ -33,10 +30,19 @@ def text(value: str | None) -> str | None:
     return None if value is None else str(value)
 
 
+class ClientSource(Protocol):
+    """What a resource needs of its provider (provider.py's VisageProvider): where Visage is, and a client."""
+
+    @property
+    def endpoint(self) -> str | None: ...
+
+    def client(self) -> ManagementClient: ...
+
+
 class ProviderBound:
     """An object of the provider: it calls Visage through the provider's client."""
 
-    def __init__(self, provider: VisageProvider) -> None:
+    def __init__(self, provider: ClientSource) -> None:
         self.provider = provider
 
     @property

@@ -18,6 +18,15 @@ NOW = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
 US_AND_TERRITORIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "UM"})
 """Where the US police clause applies: the United States and the territories with ISO codes of their own."""
 
+def expected_clause(customer_type: CustomerType, country: str, realtime: bool) -> str | None:
+    """The clause the terms of use refuse a recognition call under, restated from their text."""
+    if customer_type is CustomerType.LAW_ENFORCEMENT and country in US_AND_TERRITORIES:
+        return "us-police-recognition"
+    if customer_type is CustomerType.LAW_ENFORCEMENT and realtime:
+        return "le-realtime-identification"
+    return None
+
+
 UNDER_2020_06 = datetime(2023, 1, 10, 9, 0, tzinfo=UTC)
 """A moment when only the June 2020 terms were in effect."""
 

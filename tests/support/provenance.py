@@ -19,7 +19,6 @@ AT = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
 
 OLD = timedelta(days=3)
 COUNTRIES = ("US", "PR", "GU", "GB", "DE", "IN", "BR", "JP")
-US_AND_TERRITORIES = {"US", "PR", "GU", "VI", "AS", "MP", "UM"}
 OPERATIONS = (*sorted(RECOGNITION_CLASSES), OperationClass.FACE_ENROLLMENT)
 
 

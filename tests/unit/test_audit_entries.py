@@ -14,8 +14,8 @@ from server.domain import terms
 from server.domain.audit import (
     AuditKind,
     detect_event,
-    entry_of,
     operator_event,
+    policy_decision_event,
     public_entry,
     trust_list_event,
 )
@@ -139,8 +139,9 @@ def test_legacy_entries_pass_only_at_the_start_and_only_as_many_as_the_checkpoin
 def test_a_policy_decision_records_who_what_how_where_from_and_the_verdict() -> None:
     call = request(tenant("law_enforcement", "ZA"), capture=live(), faces=(live(),))
     decision = decide(call, terms.current(NOW))
-    entry = entry_of(call, decision, request_id="r-1", deployment_id="d-1", deployment_name="starter",
-                     route="identify", api_version="v1.2", collection="suspects", outcome_status=403)
+    entry = policy_decision_event(call, decision, request_id="r-1", deployment_id="d-1", deployment_name="starter",
+                                  route="identify", api_version="v1.2", collection="suspects",
+                                  outcome_status=403).entry()
     assert all(isinstance(value, str) for value in entry.values())
     assert (entry["kind"], entry["time"], entry["request_id"]) == ("policy_decision", "2026-03-02T14:30:00.000Z", "r-1")
     assert (entry["tenant_id"], entry["deployment"], entry["operation"]) == ("t-1", "starter", "identification")

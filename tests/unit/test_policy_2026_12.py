@@ -22,16 +22,8 @@ from server.domain import terms
 from server.domain.operations import OperationClass
 from server.domain.policy import decide
 from server.domain.tenants import CustomerType
-from tests.support.provenance import AT, COUNTRIES, OPERATIONS, SCENARIOS, US_AND_TERRITORIES
-
-
-def expected_clause(customer_type: CustomerType, country: str, realtime: bool) -> str | None:
-    if customer_type is CustomerType.LAW_ENFORCEMENT and country in US_AND_TERRITORIES:
-        return "us-police-recognition"
-    if customer_type is CustomerType.LAW_ENFORCEMENT and realtime:
-        return "le-realtime-identification"
-    return None
-
+from tests.support.policy import US_AND_TERRITORIES, expected_clause
+from tests.support.provenance import AT, COUNTRIES, OPERATIONS, SCENARIOS
 
 CASES = [
     pytest.param(kind, country, name, operation, id=f"{kind.value}-{country}-{name}-{operation.value}")

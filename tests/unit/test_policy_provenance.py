@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from server.domain import terms
-from server.domain.audit import entry_of
+from server.domain.audit import policy_decision_event
 from server.domain.capture import Camera, CaptureContext, CaptureMode
 from server.domain.detection import DetectionModel, RecognitionModel
 from server.domain.faces import FaceRecord
@@ -138,7 +138,8 @@ def test_an_untrusted_record_keeps_no_capture_time_or_class() -> None:
 
 
 def audit_entry(request: PolicyRequest) -> dict[str, str]:
-    return entry_of(request, decide(request, CURRENT), request_id="r", deployment_id="d", deployment_name="n")
+    return policy_decision_event(request, decide(request, CURRENT), request_id="r", deployment_id="d",
+                                 deployment_name="n").entry()
 
 
 def test_the_audit_entry_says_what_the_credentials_showed_and_what_was_doubted() -> None:

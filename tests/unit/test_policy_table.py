@@ -23,7 +23,17 @@ from server.domain.capture import CaptureContext, CaptureMode
 from server.domain.operations import RECOGNITION_CLASSES, OperationClass
 from server.domain.policy import decide
 from server.domain.tenants import CustomerType
-from tests.support.policy import LONG_AGO, NOW, UNDER_2020_06, US_AND_TERRITORIES, live, recorded, request, tenant
+from tests.support.policy import (
+    LONG_AGO,
+    NOW,
+    UNDER_2020_06,
+    US_AND_TERRITORIES,
+    expected_clause,
+    live,
+    recorded,
+    request,
+    tenant,
+)
 
 COUNTRIES = ("US", "PR", "GU", "VI", "AS", "MP", "UM", "GB", "DE", "FR", "IN", "BR", "JP", "ZA")
 
@@ -45,14 +55,6 @@ CAPTURES: dict[str, tuple[CaptureContext, tuple[CaptureContext, ...], int, bool]
     "recorded, at 30 calls a minute": (recorded(LONG_AGO), (), 30, False),
     "recorded, at a live stream's cadence": (recorded(LONG_AGO), (), 31, True),
 }
-
-
-def expected_clause(customer_type: CustomerType, country: str, realtime: bool) -> str | None:
-    if customer_type is CustomerType.LAW_ENFORCEMENT and country in US_AND_TERRITORIES:
-        return "us-police-recognition"
-    if customer_type is CustomerType.LAW_ENFORCEMENT and realtime:
-        return "le-realtime-identification"
-    return None
 
 
 CASES = [
