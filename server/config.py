@@ -10,7 +10,12 @@ Environment variables:
   though they are loopback or private (for local testing), e.g. `127.0.0.1/32,localhost`.
 - `VISAGE_RATE_LIMITS`: `off`, or per-SKU `calls/seconds` like `F0=20/60,S0=10/1`.
 - `VISAGE_SIGNUP_RATE_LIMIT`: `off` or `calls/seconds` per client address.
-- `VISAGE_TRUST_PROXY`: `1` to take the client address from X-Forwarded-For (behind a proxy).
+- `VISAGE_TRUST_PROXY`: the number of proxies in front of Visage (default 0): the client address is
+  the entry that many places from the right of X-Forwarded-For, the one the outermost proxy wrote,
+  never what a client wrote to its left (werkzeug's ProxyFix).
+- `VISAGE_CORS_ORIGINS`: comma-separated origins whose browser apps may call the data plane and the
+  management API (`https://app.example.com`), or `*`; default none.
+- `VISAGE_REQUEST_LOG`: `off` to stop the JSON line per request on stderr (default on).
 - `VISAGE_DATA_DIR`: the data dir of `visage up` (default ~/.visage): the audit key and checkpoints
   live there, so every API process and worker of a host needs it.
 - `VISAGE_AUDIT_KEY`: the audit chain's HMAC key (at least 32 bytes), else a key file in the data dir.
@@ -26,8 +31,10 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from server import defaults
+from server.domain import rates
 
 
 def default_data_dir() -> Path:
@@ -43,11 +50,21 @@ def audit_checkpoint_every() -> int:
 
 
 def parse_rate(text: str) -> tuple[int, int]:
-    calls, _, seconds = text.strip().partition("/")
-    rate = (int(calls), int(seconds or "1"))
-    if rate[0] < 1 or rate[1] < 1:
-        raise ValueError(f"a rate needs positive calls and seconds, not {text!r}")
-    return rate
+    rate = rates.parse_rate(text)
+    return rate.calls, rate.seconds
+
+
+def parse_proxy_hops(text: str) -> int:
+    """How many proxies in front of Visage append to X-Forwarded-For: `0` (none, the default), a
+    count, or `true`/`yes` for one (the older spelling of `1`)."""
+    value = text.strip().lower()
+    if value in ("", "false", "no", "off"):
+        return 0
+    if value in ("true", "yes", "on"):
+        return 1
+    if not value.isdigit():
+        raise ValueError(f"VISAGE_TRUST_PROXY is the number of proxies in front of Visage, not {text!r}")
+    return int(value)
 
 
 def parse_rate_limits(text: str) -> dict[str, tuple[int, int]] | None:
@@ -58,6 +75,23 @@ def parse_rate_limits(text: str) -> dict[str, tuple[int, int]] | None:
         sku, _, rate = part.partition("=")
         limits[sku.strip().upper()] = parse_rate(rate)
     return limits
+
+
+def parse_cors_origins(text: str) -> list[str]:
+    """`VISAGE_CORS_ORIGINS`: comma-separated origins (`https://app.example:8443`), or `*` for any."""
+    origins = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        if item == "*":
+            origins.append(item)
+            continue
+        parts = urlsplit(item)
+        if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/")
+                or parts.query or parts.fragment or parts.username):
+            raise ValueError(f"VISAGE_CORS_ORIGINS lists origins like https://app.example.com:8443, not {item!r}")
+        origins.append(item.rstrip("/"))
+    return origins
 
 
 def parse_list(text: str) -> list[str]:
@@ -91,7 +125,9 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             else parse_rate(env["VISAGE_SIGNUP_RATE_LIMIT"]) if env.get("VISAGE_SIGNUP_RATE_LIMIT")
             else defaults.SIGNUP_RATE_LIMIT
         ),
-        "TRUST_PROXY": env.get("VISAGE_TRUST_PROXY", "") in ("1", "true", "yes"),
+        "TRUST_PROXY": parse_proxy_hops(env.get("VISAGE_TRUST_PROXY", "")),
+        "REQUEST_LOG": env.get("VISAGE_REQUEST_LOG", "on").strip().lower() not in ("off", "0", "false", "no"),
+        "CORS_ORIGINS": parse_cors_origins(env.get("VISAGE_CORS_ORIGINS", "")),
         "MAX_CONTENT_LENGTH": defaults.MAX_IMAGE_BYTES + 64 * 1024,
         "AUTO_APPROVED_CUSTOMER_TYPES": parse_customer_types(env.get("VISAGE_AUTO_APPROVED_CUSTOMER_TYPES")),
     }

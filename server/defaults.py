@@ -82,6 +82,30 @@ most that can go missing silently. A checkpoint checks those entries again (abou
 each) and fsyncs one file: bench/audit_append.py finds it within the noise of the appends
 themselves (about 0.7 ms each, two round trips to Redis)."""
 
+MAX_FAULTS = 100
+"""Injected faults at once. Every data-plane call reads the whole list, so it stays short; a
+resilience test needs a handful."""
+
+FAULT_MAX_LATENCY_MS = 30_000
+"""The longest delay a fault may add. It holds an API worker for that long, and gunicorn kills a
+worker silent for 120 s; 30 s is past any client's sensible timeout already."""
+
+FAULT_RETRY_AFTER_SECONDS = 1
+"""The Retry-After of an injected 429 or 503 unless the fault says otherwise: short, so resilience
+tests that honour it stay fast."""
+
+FAULT_MAX_RETRY_AFTER_SECONDS = 3600
+"""The longest Retry-After a fault may state (an hour: long enough to test a client that gives up)."""
+
+CORS_MAX_AGE_SECONDS = 600
+"""How long a browser may reuse a preflight answer: ten minutes (Chromium caps it at two hours),
+so a browser app preflights rarely, yet a changed VISAGE_CORS_ORIGINS reaches it soon."""
+
+LATENCY_BUCKETS_SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+"""Request latency histogram buckets: Prometheus's defaults (5 ms to 10 s, where management calls
+and most detections fall) plus 30 and 60 s for detection_02 on large photos and URL fetches that
+run into their 15 s limit."""
+
 MAX_VIDEO_BYTES = 2 * 1024 ** 3
 """Largest video file accepted (upload, URL or S3 object). Rekognition takes up to 10 GB; Visage runs
 on one machine and copies a video to local disk before it reads it, so it stops at 2 GB (an hour

@@ -21,6 +21,7 @@ from werkzeug.routing import Rule
 from server import defaults
 from server.api.contract import BodyKind, Contract, Reply, Security, contract_of
 from server.domain.capture import CAMERA_HEADER, CAPTURED_AT_HEADER, MODE_HEADER, Camera, CaptureMode
+from server.domain.starter import STARTER_NAME
 from server.schemas.base import REQUIRED_IN_DOCUMENT
 from server.schemas.errors import ErrorResponseSchema
 
@@ -34,8 +35,13 @@ ERROR_DESCRIPTIONS = {
     413: "The request body is too large.",
     415: "Unsupported media type.",
     429: "Rate limit exceeded; Retry-After says when to try again.",
-    503: "Not ready: Redis or the workers do not answer.",
+    500: "An internal error (InternalServerError), or one injected for resilience tests (x-visage-fault).",
+    503: "Unavailable (ServiceUnavailable): injected for resilience tests (x-visage-fault); Retry-After says when "
+         "to try again.",
 }
+
+RETRY_AFTER_STATUSES = (429, 503)
+"""Errors that say, in Retry-After, how many seconds to wait before trying again."""
 
 SECURITY_SCHEMES = {
     "subscriptionKey": {"type": "apiKey", "in": "header", "name": "Ocp-Apim-Subscription-Key",
@@ -116,9 +122,13 @@ def build(app: Flask) -> dict[str, Any]:
     for parameter in CAPTURE_HEADERS:
         spec.components.parameter(_component_name(parameter["name"]), "header", parameter)
     for status, description in ERROR_DESCRIPTIONS.items():
+        headers = {"x-ms-error-code": {"description": "The error code.", "schema": {"type": "string"}}}
+        if status in RETRY_AFTER_STATUSES:
+            headers["Retry-After"] = {"description": "Whole seconds to wait before trying again.",
+                                      "schema": {"type": "string", "pattern": "^[1-9][0-9]*$"}}
         spec.components.response(f"Error{status}", {
             "description": description,
-            "headers": {"x-ms-error-code": {"description": "The error code.", "schema": {"type": "string"}}},
+            "headers": headers,
             "content": {"application/json": {"schema": "ErrorResponse"}},
         })
     paths: dict[str, dict[str, Any]] = {}
@@ -156,13 +166,23 @@ def _path_name(argument: str, declared: Contract) -> str:
     return head + "".join(word.capitalize() for word in rest)
 
 
+PATH_EXAMPLES = {"apiVersion": "v1.2", "deployment": STARTER_NAME, "personGroupId": "staff",
+                 "largePersonGroupId": "staff", "faceListId": "staff", "largeFaceListId": "staff"}
+"""Examples of path parameters: the newest API version, the deployment every tenant starts with,
+and a collection id."""
+
+
 def _path_parameters(rule: Rule, declared: Contract) -> list[dict[str, Any]]:
     parameters = []
     for argument in _ARGUMENT.findall(rule.rule):
         schema: dict[str, Any] = {"type": "string"}
         if argument == "api_version":
             schema["enum"] = list(defaults.API_VERSIONS)
-        parameters.append({"in": "path", "name": _path_name(argument, declared), "required": True, "schema": schema})
+        name = _path_name(argument, declared)
+        parameter = {"in": "path", "name": name, "required": True, "schema": schema}
+        if name in PATH_EXAMPLES:
+            parameter["example"] = PATH_EXAMPLES[name]
+        parameters.append(parameter)
     return parameters
 
 
@@ -209,7 +229,7 @@ def _reply(reply: Reply) -> dict[str, Any]:
         schema: Any = {"type": "array", "items": reply.schema} if reply.many else reply.schema
         answer["content"] = {reply.media_type: {"schema": schema}}
     elif reply.media_type and reply.media_type != "application/json":
-        answer["content"] = {reply.media_type: {"schema": {"type": "string"}}}
+        answer["content"] = {reply.media_type: {"schema": dict(reply.parsed or {"type": "string"})}}
     for media_type in reply.also:
         answer.setdefault("content", {})[media_type] = {"schema": {"type": "string"}}
     return answer

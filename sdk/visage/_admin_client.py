@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Unpack
 
+from visage import _fault_requests as faults
 from visage import _management_requests as build
 from visage._client_base import BaseClient, ClientOptions, check_secret
 from visage._decode import decode, decode_list
 from visage._management_client import bearer
 from visage._paging import ItemPaged, single_page
 from visage.enums import CustomerType, LimitedAccess, ReviewDecision, TenantStatus
-from visage.models import AuditEntry, OutboxMessage, Tenant
+from visage.models import AuditEntry, Fault, OutboxMessage, Tenant
 
 
 class AdminClient(BaseClient):
-    """Review, suspend and reinstate tenants; read the audit trail and the outbox."""
+    """Review, suspend and reinstate tenants; read the audit trail and the outbox; inject faults."""
 
     def __init__(self, endpoint: str, admin_token: str, **options: Unpack[ClientOptions]) -> None:
         """`options`: `timeout`, `retry`, `session`, `clock` (see `ClientOptions`)."""
@@ -54,3 +55,23 @@ class AdminClient(BaseClient):
         """The emails Visage would have sent, newest first."""
         return single_page(lambda: decode_list(OutboxMessage, self._transport.send(
             build.build_list_outbox_request())))
+
+    def add_fault(self, *, status: int | None, operation: str = "*", deployment: str | None = None,
+                  tenant_id: str | None = None, probability: float = 1.0, latency_ms: int = 0,
+                  count: int | None = None, retry_after: int | None = None) -> Fault:
+        """Make matching data-plane calls wait `latency_ms`, then answer `status` (429, 500 or 503;
+        None: go ahead after the delay), with `probability`, for the next `count` calls or until
+        deleted. `operation` is an operationId (``"detect"``, ``"identify"``, ...) or ``"*"``;
+        `deployment` a deployment name, in `tenant_id`'s tenant or in every tenant. `retry_after`
+        is the Retry-After of an injected 429 or 503 (the server's default is 1 second)."""
+        return decode(Fault, self._transport.send(faults.build_add_fault_request(
+            status=status, operation=operation, deployment=deployment, tenant_id=tenant_id,
+            probability=probability, latency_ms=latency_ms, count=count, retry_after=retry_after)))
+
+    def list_faults(self) -> ItemPaged[Fault]:
+        """The faults, oldest first (the order they are checked in), with the hits they have left."""
+        return single_page(lambda: decode_list(Fault, self._transport.send(faults.build_list_faults_request())))
+
+    def delete_fault(self, fault_id: str) -> None:
+        """Stop injecting a fault."""
+        self._transport.send(faults.build_delete_fault_request(fault_id))

@@ -13,11 +13,12 @@ from server.api import (
     health,
     management,
     management_collections,
+    metrics,
     recognition,
     signup,
 )
 
-SURFACES = (dataplane, signup, management, admin, health, docs)
+SURFACES = (dataplane, signup, management, admin, health, docs, metrics)
 """Modules that own a blueprint."""
 
 DATA_PLANE_ROUTES = (detection, recognition, collections)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app
 
 from server.api.bearer import require_admin
 from server.api.contract import Reply, Security, contract, json_body, query_args, reply
+from server.api.dataplane import operation_ids
 from server.domain.tenants import AccessReview, CustomerType, TenantStatus
 from server.extensions import get_redis
 from server.schemas.admin import ReasonSchema, ReviewSchema
+from server.schemas.faults import FaultCreateSchema, FaultSchema
 from server.schemas.tenants import (
     AdminAuditQuerySchema,
     AdminTenantSchema,
@@ -18,7 +20,7 @@ from server.schemas.tenants import (
     TenantsQuerySchema,
 )
 from server.schemas.trust_anchors import TrustAnchorCreateSchema, TrustAnchorSchema
-from server.services import audit, operator, trust_anchors
+from server.services import audit, faults, operator, trust_anchors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin/v1")
 
@@ -123,4 +125,33 @@ def admin_list_trust_anchors() -> Response:
           replies=[Reply(204, "Removed.", media_type="")])
 def admin_delete_trust_anchor(anchor_id: str) -> Response:
     trust_anchors.delete_trust_anchor(get_redis(), anchor_id)
+    return reply(status=204)
+
+
+@bp.post("/faults")
+@contract(operation_id="adminAddFault", summary="Inject a fault into data-plane calls", tag="Operator",
+          security=Security.ADMIN, body=FaultCreateSchema, errors=(400, 401, 404),
+          description="Matching calls (by tenant, deployment name and operationId) wait latency_ms, then answer "
+                      "status in Azure's envelope (429 and 503 with Retry-After), with probability, for the next "
+                      "count calls or until deleted. Checked after authentication and before the rate limit and the "
+                      "terms of use: an injected error changes nothing and is not a policy decision. The answer it "
+                      "shaped carries x-visage-fault: <id>.",
+          replies=[Reply(201, "The fault.", FaultSchema)])
+def admin_add_fault() -> Response:
+    return reply(faults.add_fault(get_redis(), json_body(), operations=operation_ids(current_app)), 201)
+
+
+@bp.get("/faults")
+@contract(operation_id="adminListFaults", summary="The injected faults", tag="Operator", security=Security.ADMIN,
+          errors=(401,), replies=[Reply(200, "Faults, oldest first (the order they are checked in).", FaultSchema,
+                                        many=True)])
+def admin_list_faults() -> Response:
+    return reply(faults.list_faults(get_redis()))
+
+
+@bp.delete("/faults/<fault_id>")
+@contract(operation_id="adminDeleteFault", summary="Stop injecting a fault", tag="Operator", security=Security.ADMIN,
+          errors=(401, 404), path_names={"fault_id": "id"}, replies=[Reply(204, "Removed.", media_type="")])
+def admin_delete_fault(fault_id: str) -> Response:
+    faults.delete_fault(get_redis(), fault_id)
     return reply(status=204)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from server.domain.tenants import Tenant, TenantStatus, TenantSuspended
 from server.errors import Unauthenticated
@@ -27,6 +27,7 @@ def require_tenant() -> Tenant:
     tenant = tenants.authenticate_management_token(get_redis(), token)
     if tenant is None:
         raise Unauthenticated("The management token is not valid.", code="Unauthorized")
+    g.tenant_id = tenant.tenant_id  # for the request log
     return tenant
 
 

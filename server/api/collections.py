@@ -224,7 +224,7 @@ def get_training(kind: CollectionKind, collection_id: str) -> Response:
 @bp.get("/operations/<operation_id>")
 @operation(READ)
 @contract(operation_id="getOperationResult", summary="Get a long-running operation (training)", tag="Operations",
-          security=Security.KEY, path_names={"operation_id": "operationId"}, errors=(*DATA_PLANE_ERRORS, 404),
+          security=Security.KEY, path_names={"operation_id": "operationId"}, errors=DATA_PLANE_ERRORS,
           replies=[Reply(200, "The operation.", schemas.OperationResultSchema, headers=(RETRY_AFTER,))])
 def get_operation(operation_id: str) -> Response:
     """A long-running operation (training) of the caller's deployment."""

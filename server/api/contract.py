@@ -19,9 +19,11 @@ from server.api import bodies
 
 View = TypeVar("View", bound=Callable[..., Any])
 
-DATA_PLANE_ERRORS = (400, 401, 403, 429)
+DATA_PLANE_ERRORS = (400, 401, 403, 404, 429, 500, 503)
 """What any data-plane call may answer: a bad argument, a bad key, a refusal (Limited Access or the
-terms of use), the SKU's rate limit."""
+terms of use), an API version Visage does not serve (404, as Azure answers), the SKU's rate limit;
+and the errors a fault injected for resilience tests answers with (POST /admin/v1/faults), which a
+real outage would too."""
 
 
 class Security(enum.Enum):
@@ -46,6 +48,9 @@ class Reply:
     headers: tuple[str, ...] = ()
     media_type: str = "application/json"
     also: tuple[str, ...] = ()  # other media types the same status may answer in (as text)
+    parsed: Mapping[str, Any] | None = None
+    """For a body in a structured media type other than JSON (YAML): the JSON Schema of the value a
+    client parses it into. Plain text and HTML are strings."""
 
 
 NO_BODY = Reply(200, "Done; the answer has no body.", media_type="")
@@ -69,7 +74,7 @@ class Contract:
 
 
 def declare(**fields: Any) -> Contract:
-    return Contract(**{**fields, "replies": tuple(fields["replies"]), "errors": tuple(fields["errors"]),
+    return Contract(**{**fields, "replies": tuple(fields["replies"]), "errors": tuple(dict.fromkeys(fields["errors"])),
                        "path_names": tuple(fields.get("path_names", {}).items())})
 
 
@@ -122,14 +127,20 @@ def json_body() -> Any:
 
 
 def reply(data: Any = None, status: int = 200, *, headers: Mapping[str, str] | None = None,
-          exclude: tuple[str, ...] = ()) -> Response:
+          exclude: tuple[str, ...] = (), content_type: str | None = None) -> Response:
     """The route's declared answer for `status`: `data` dumped through the reply's schema (the one the
-    OpenAPI document shows) without the fields in `exclude`, or no body at all where the reply
-    declares none."""
+    OpenAPI document shows) without the fields in `exclude`; or, for a reply declared in another
+    media type than JSON, `data` as it is (text or bytes), sent as `content_type` (the declared media
+    type, with parameters); or no body at all where the reply declares none."""
     declared = next((each for each in current_contract().replies if each.status == status), None)
     if declared is None:
         raise RuntimeError(f"route {request.endpoint} declares no {status} reply")
-    if declared.schema is None:
+    if declared.schema is None and declared.media_type not in ("", "application/json") and data is not None:
+        sent_as = content_type or declared.media_type
+        if sent_as.split(";")[0].strip() != declared.media_type:
+            raise RuntimeError(f"route {request.endpoint} declares {declared.media_type}, not {sent_as}")
+        response = current_app.response_class(data, status=status, content_type=sent_as)
+    elif declared.schema is None:
         if data is not None:
             raise RuntimeError(f"route {request.endpoint} declares no body for {status}")
         response = current_app.response_class(status=status)

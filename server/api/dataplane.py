@@ -1,7 +1,9 @@
 """The data plane's one gate: every `/face/{apiVersion}/...` route declares its operation class here.
 
-`@operation(OperationClass.X)` authenticates the deployment key, applies the SKU's rate limit and
-reads the capture context headers. It then asks the terms of use (server/services/policy.py):
+`@operation(OperationClass.X)` authenticates the deployment key, applies an injected fault if one
+hits (server/services/faults.py: before anything is counted or decided, so it changes nothing),
+applies the SKU's rate limit and reads the capture context headers. It then asks the terms of use
+(server/services/policy.py):
 - before the view runs, for the refusals no body can change (a suspended tenant);
 - for an operation that uses no faces or image of its own, before the view runs, on the call alone;
 - for one that does (detection, recognition, adding a face), the view asks once it has read its
@@ -17,17 +19,17 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, Flask, current_app, g, request
 
 from server import defaults
-from server.api.contract import current_contract
+from server.api.contract import contract_of, current_contract
 from server.domain.callers import Caller
 from server.domain.capture import CaptureContext
 from server.domain.faces import FaceRecord
 from server.domain.operations import RECOGNITION_CLASSES, OperationClass
 from server.errors import NotFound, Unauthenticated
 from server.extensions import get_redis
-from server.services import deployments, limits, policy
+from server.services import deployments, faults, limits, policy
 from server.services.provenance import ImageEvidence
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
@@ -52,6 +54,13 @@ def _take_api_version(endpoint: str | None, values: dict[str, Any] | None) -> No
     g.api_version = version
 
 
+def operation_ids(app: Flask) -> set[str]:
+    """The operationIds of every data-plane route."""
+    declared = (contract_of(app.view_functions[rule.endpoint]) for rule in app.url_map.iter_rules()
+                if rule.endpoint.startswith(f"{bp.name}."))
+    return {each.operation_id for each in declared if each is not None}
+
+
 def operation_class_of(view: Callable[..., Any]) -> OperationClass | None:
     return cast(OperationClass | None, getattr(view, "operation_class", None))
 
@@ -61,6 +70,9 @@ def operation(operation_class: OperationClass) -> Callable[[View], View]:
         @functools.wraps(view)
         def gated(*args: Any, **kwargs: Any) -> Any:
             caller = _authenticate(request.headers.get(KEY_HEADER))
+            g.caller = caller  # for the request log, should a fault answer now
+            if (fault := faults.inject(get_redis(), caller, current_contract().operation_id)) is not None:
+                g.fault_id = fault.fault_id  # a delay only: the call goes ahead, marked
             _apply_rate_limit(caller)
             g.caller = dataclasses.replace(
                 caller, request_id=g.request_id, capture=CaptureContext.from_headers(dict(request.headers)),

@@ -10,7 +10,7 @@ import swagger_ui
 from flask import Blueprint, Flask, Response, current_app, send_from_directory
 
 from server import openapi
-from server.api.contract import Reply, Security, contract
+from server.api.contract import Reply, Security, contract, reply
 
 bp = Blueprint("docs", __name__)
 
@@ -44,11 +44,17 @@ def _document(app: Flask) -> str:
     return openapi.to_yaml(openapi.build(app))
 
 
+OPENAPI_DOCUMENT = {"type": "object", "required": ["openapi", "info", "paths"],
+                    "properties": {"openapi": {"type": "string", "pattern": "^3\\.1\\."}}}
+"""What GET /openapi.yaml parses into: an OpenAPI 3.1 document (a YAML mapping, not a string)."""
+
+
 @bp.get("/openapi.yaml")
 @contract(operation_id="getOpenApiDocument", summary="This OpenAPI document", tag="Documentation",
-          security=Security.NONE, errors=(), replies=[Reply(200, "OpenAPI 3.1, YAML.", media_type="application/yaml")])
+          security=Security.NONE, errors=(),
+          replies=[Reply(200, "OpenAPI 3.1, YAML.", media_type="application/yaml", parsed=OPENAPI_DOCUMENT)])
 def openapi_document() -> Response:
-    return Response(_document(current_app._get_current_object()), mimetype="application/yaml")  # type: ignore[attr-defined]
+    return reply(_document(current_app._get_current_object()))  # type: ignore[attr-defined]
 
 
 @bp.get("/docs")

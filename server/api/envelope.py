@@ -61,8 +61,9 @@ def _from_http_exception(exc: HTTPException) -> VisageError:
     if status == 404:
         return NotFound("Resource not found.", code="404")
     if status == 405:
+        allowed = {name: value for name, value in exc.get_headers() if name == "Allow"}  # RFC 9110 requires it
         return VisageError("The HTTP method is not allowed for this resource.", code="405",
-                           kind=Kind.NOT_ALLOWED)
+                           kind=Kind.NOT_ALLOWED, headers=allowed)
     if status == 413:
         return VisageError("The request body is too large.", code="BadArgument", kind=Kind.TOO_LARGE)
     if status == 415:

@@ -33,7 +33,7 @@ from server.services import recognition
 @contract(operation_id="verify", summary="Verify two faces, or a face and a person", tag="Recognition",
           security=Security.KEY, body=VerifySchema,
           replies=[Reply(200, "Whether they are the same person.", VerificationResultSchema)],
-          errors=(*DATA_PLANE_ERRORS, 404))
+          errors=DATA_PLANE_ERRORS)
 def verify() -> Response:
     """Whether two faces, or a face and a person of a (large) person group, are the same person."""
     body: VerifyRequest = json_body()

@@ -87,20 +87,23 @@ class DetectOptions:
     """Retired attributes the call asked for (age, emotion, ...): the terms of use refuse the call."""
 
 
-def parse_detection_model(text: str | None) -> DetectionModel:
-    if text is None or text == "":
+def parse_detection_model(value: object) -> DetectionModel:
+    """A detection model as a caller wrote it (any JSON value); the default when absent."""
+    if value is None or value == "":
         return DetectionModel.DETECTION_01
     try:
-        return DetectionModel(text.lower())
+        return DetectionModel(value.lower() if isinstance(value, str) else "")
     except ValueError:
         raise BadArgument("'detectionModel' is invalid.") from None
 
 
-def parse_recognition_model(text: str | None) -> RecognitionModel:
-    if text is None or text == "":
+def parse_recognition_model(value: object) -> RecognitionModel:
+    """A recognition model as a caller wrote it (any JSON value: a number or a list is as invalid
+    as a misspelt name); the default when absent."""
+    if value is None or value == "":
         return RecognitionModel.RECOGNITION_01
     try:
-        return RecognitionModel(text.lower())
+        return RecognitionModel(value.lower() if isinstance(value, str) else "")
     except ValueError:
         raise BadArgument("'recognitionModel' is invalid.") from None
 

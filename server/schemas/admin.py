@@ -19,12 +19,14 @@ def _not_blank(value: str) -> None:
 
 
 def _reason() -> fields.String:
-    return fields.String(required=True, validate=_not_blank)
+    return fields.String(required=True, validate=_not_blank,
+                         metadata={"example": "Registration checked with the company register."})
 
 
 class ReviewSchema(StrictSchema):
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS, error="decision must be approve or "
-                                                                                      "reject."))
+                                                                                      "reject."),
+                             metadata={"example": "approve"})
     reason = _reason()
     customer_type = fields.String(load_default=None, validate=validate.OneOf(
         CUSTOMER_TYPES, error=f"Unknown customer type. Use one of: {', '.join(CUSTOMER_TYPES)}."))

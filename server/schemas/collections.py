@@ -21,26 +21,27 @@ RECOGNITION_MODELS = [model.value for model in RecognitionModel]
 
 
 class CollectionCreateSchema(WireSchema):
-    name = fields.Raw(load_default=None, metadata=required(NAME))
-    userData = fields.Raw(load_default=None, metadata=USER_DATA)
+    name = fields.Raw(load_default=None, metadata=required({**NAME, "example": "Staff"}))
+    userData = fields.Raw(load_default=None, metadata={**USER_DATA, "example": "Everyone with a badge"})
     recognitionModel = fields.Raw(load_default=None, metadata={"type": "string", "enum": RECOGNITION_MODELS,
-                                                               "default": "recognition_01"})
+                                                               "default": "recognition_01",
+                                                               "example": "recognition_04"})
 
 
 class NameAndUserDataSchema(WireSchema):
     """Update of a collection or person: name, userData or both."""
 
-    name = fields.Raw(load_default=None, metadata=NAME)
-    userData = fields.Raw(load_default=None, metadata=USER_DATA)
+    name = fields.Raw(load_default=None, metadata={**NAME, "example": "Front desk staff"})
+    userData = fields.Raw(load_default=None, metadata={**USER_DATA, "example": "Updated after the reorganization"})
 
 
 class PersonCreateSchema(WireSchema):
-    name = fields.Raw(load_default=None, metadata=required(NAME))
-    userData = fields.Raw(load_default=None, metadata=USER_DATA)
+    name = fields.Raw(load_default=None, metadata=required({**NAME, "example": "Barack Obama"}))
+    userData = fields.Raw(load_default=None, metadata={**USER_DATA, "example": "employee 1017"})
 
 
 class FaceUserDataSchema(WireSchema):
-    userData = fields.Raw(load_default=None, metadata=FACE_USER_DATA)
+    userData = fields.Raw(load_default=None, metadata={**FACE_USER_DATA, "example": "badge photo, 2024"})
 
 
 class ReturnRecognitionModelQuerySchema(WireSchema):

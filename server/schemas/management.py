@@ -14,19 +14,21 @@ KEY_NAMES = [key.value for key in KeyName]
 class DeploymentCreateSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Regexp(
         NAME_PATTERN, error="A deployment name has 1 to 64 letters, digits and hyphens, and does not "
-                            "start or end with a hyphen."))
-    sku = fields.String(required=True, validate=validate.OneOf(SKUS, error=f"sku must be one of {', '.join(SKUS)}."))
+                            "start or end with a hyphen."), metadata={"example": "eu-face"})
+    sku = fields.String(required=True, validate=validate.OneOf(SKUS, error=f"sku must be one of {', '.join(SKUS)}."),
+                        metadata={"example": "S0"})
     region = fields.String(required=True, validate=validate.OneOf(
-        REGIONS, error=f"Unknown region. Use one of: {', '.join(REGIONS)}."))
+        REGIONS, error=f"Unknown region. Use one of: {', '.join(REGIONS)}."), metadata={"example": "westeurope"})
 
 
 class DeploymentUpdateSchema(StrictSchema):
-    sku = fields.String(required=True, validate=validate.OneOf(SKUS, error=f"sku must be one of {', '.join(SKUS)}."))
+    sku = fields.String(required=True, validate=validate.OneOf(SKUS, error=f"sku must be one of {', '.join(SKUS)}."),
+                        metadata={"example": "S0"})
 
 
 class RegenerateKeySchema(StrictSchema):
     key_name = fields.String(data_key="keyName", required=True, validate=validate.OneOf(
-        KEY_NAMES, error="keyName must be key1 or key2."))
+        KEY_NAMES, error="keyName must be key1 or key2."), metadata={"example": "key2"})
 
 
 class DeploymentKeysSchema(ReplySchema):

@@ -49,7 +49,8 @@ class CaptureSchema(StrictSchema):
 
 class EvaluateSchema(StrictSchema):
     operation = fields.String(required=True, validate=validate.OneOf(
-        OPERATIONS, error=f"Unknown operation. Use one of: {', '.join(OPERATIONS)}."))
+        OPERATIONS, error=f"Unknown operation. Use one of: {', '.join(OPERATIONS)}."),
+        metadata={"example": "identification"})
     deployment = fields.String(load_default=None, allow_none=True)
     capture = fields.Nested(CaptureSchema, load_default=None, allow_none=True)
     face_ids = fields.List(fields.String(), load_default=list, validate=validate.Length(max=1000))

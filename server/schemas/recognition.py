@@ -51,8 +51,8 @@ def collection_id(value: Any, kind: CollectionKind) -> str | None:
     return check_collection_id(RULES[kind], value)
 
 
-FACE_ID = {"type": "string", "format": "uuid"}
-COLLECTION_ID = {"type": "string", "pattern": "^[a-z0-9-_]{1,64}$"}
+FACE_ID = {"type": "string", "format": "uuid", "example": "c5c24a82-6845-4031-9d5d-978df9175426"}
+COLLECTION_ID = {"type": "string", "pattern": "^[a-z0-9-_]{1,64}$", "example": "staff"}
 
 
 def face_id_list(low: int, high: int) -> dict[str, Any]:

@@ -22,27 +22,32 @@ def _use_case(value: str) -> None:
 
 class SignupSchema(StrictSchema):
     organization = fields.String(required=True, validate=validate.Length(min=2, max=200),
-                                 error_messages={"required": "Enter the organization's name."})
+                                 error_messages={"required": "Enter the organization's name."},
+                                 metadata={"example": "Contoso Photo Ltd"})
     email = fields.Email(required=True, validate=validate.Length(max=254),
                          error_messages={"invalid": "Not a valid email address.",
-                                         "required": "Enter a contact email address."})
+                                         "required": "Enter a contact email address."},
+                         metadata={"example": "dev@contoso.example"})
     customer_type = fields.String(
         required=True,
         error_messages={"required": "Choose a customer type."},
         validate=validate.OneOf(
             CUSTOMER_TYPES, error=f"Unknown customer type. Use one of: {', '.join(CUSTOMER_TYPES)}."
         ),
+        metadata={"example": "commercial"},
     )
-    country = fields.String(required=True, validate=country_code, error_messages={"required": "Choose a country."})
+    country = fields.String(required=True, validate=country_code, error_messages={"required": "Choose a country."},
+                            metadata={"example": "GB"})
     use_cases = fields.List(fields.String(validate=_use_case), required=True,
                             validate=validate.Length(min=1, error="Declare at least one intended use case."),
-                            error_messages={"required": "Declare at least one intended use case."})
+                            error_messages={"required": "Declare at least one intended use case."},
+                            metadata={"example": ["identity_verification"]})
     no_policing_function = fields.Boolean(load_default=False, metadata={
         "description": "The organization has no policing function (no police, law-enforcement, border or criminal "
                        "investigation powers). A government signup that does not state it waits for an operator's "
                        "review, who confirms its customer type."})
     accept_terms = fields.Boolean(required=True, validate=validate.Equal(True, error=TERMS_NOT_ACCEPTED),
-                                  error_messages={"required": TERMS_NOT_ACCEPTED})
+                                  error_messages={"required": TERMS_NOT_ACCEPTED}, metadata={"example": True})
 
     @pre_load
     def _normalise(self, data: Any, **_: Any) -> Any:

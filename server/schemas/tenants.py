@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from server.domain.audit import AuditKind
 from server.domain.tenants import AccessReview, CustomerType, TenantStatus
@@ -159,6 +159,12 @@ class TenantsQuerySchema(Schema):
 
 
 class VerifyEmailQuerySchema(Schema):
+    """A link opened in a browser: parameters it does not know (a mail client's tracking, say) are
+    ignored, and a wrong or missing token is the page's own 400, never a JSON error."""
+
+    class Meta:
+        unknown = EXCLUDE
+
     token = fields.String(load_default="", metadata={"description": "The token from the verification email."})
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from redis import Redis
 
+from server.domain.rates import Rate, retry_after_seconds
 from server.errors import RateLimited
 from server.store import ratelimit
 
@@ -12,8 +13,8 @@ def take(redis: Redis, scope: str, rate: tuple[int, int] | None, *, who: str | N
     """Count one call against `rate` (calls, seconds) for `scope`; 429 with Retry-After beyond it."""
     if rate is None:
         return
-    calls, seconds = rate
-    retry_after = ratelimit.hit(redis, scope, calls, seconds)
-    if retry_after is not None:
+    verdict = ratelimit.admit(redis, scope, Rate(*rate))
+    if not verdict.admitted:
+        retry_after = retry_after_seconds(verdict.wait_microseconds)
         message = f"Too many requests from {who}. Try again in {retry_after} seconds." if who else None
         raise RateLimited(retry_after, message)

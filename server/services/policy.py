@@ -29,6 +29,7 @@ from server.domain.policy import PolicyDecision, PolicyRequest, decide, standing
 from server.domain.provenance import NO_PROVENANCE, Provenance
 from server.domain.provenance_policy import uses_provenance
 from server.domain.tenants import Tenant, TenantNotFound
+from server.services import telemetry
 from server.services.policy_in_force import document_in_force
 from server.services.provenance import ImageEvidence, as_trusted_now
 from server.services.signals import count_faces
@@ -69,6 +70,7 @@ def authorize(redis: Redis, caller: Caller, call: Call) -> PolicyDecision:
     document = document_in_force(redis, at)
     facts = _facts(redis, caller.tenant, caller.deployment.sku, caller.capture, call, at, document, record=True)
     decision = decide(facts, document)
+    telemetry.count_policy_decision(decision.allowed, decision.clause or decision.code, call.operation.value)
     if call.operation in AUDITED_CLASSES or not decision.allowed:
         AuditLog(redis).append_event(policy_decision_event(
             facts, decision, request_id=caller.request_id, deployment_id=caller.deployment_id,

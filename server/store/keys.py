@@ -46,8 +46,10 @@ def face(face_id: str) -> str:
     return f"{PREFIX}:face:{face_id}"
 
 
-def rate_window(scope: str, window_start: int) -> str:
-    return f"{PREFIX}:rate:{scope}:{window_start}"
+def rate_log(scope: str) -> str:
+    """Sorted set of the calls a rate-limited scope was admitted in its trailing window, scored by
+    Redis's time (microseconds)."""
+    return f"{PREFIX}:rate:{scope}"
 
 
 def outbox() -> str:
@@ -163,6 +165,16 @@ def tenants_by_link(link_id: str) -> str:
 def tenant_links_indexed() -> str:
     """Set once every tenant is in the link index (tenants from before it existed are added then)."""
     return f"{PREFIX}:tenants-by-link:indexed"
+
+
+def faults() -> str:
+    """Hash fault id -> JSON of an injected fault (server/domain/faults.py), shared by every API host."""
+    return f"{PREFIX}:faults"
+
+
+def fault_hits_left() -> str:
+    """Hash fault id -> calls it may still hit, for faults added with a `count`."""
+    return f"{PREFIX}:faults:hits-left"
 
 
 def media_job(deployment_id: str, job_id: str) -> str:

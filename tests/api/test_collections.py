@@ -78,6 +78,8 @@ def api_noun(kind: str) -> str:
     ({"name": "n" * 129}, "'name' is too long."),
     ({"name": "n", "userData": "u" * 16385}, "'userData' is too long."),
     ({"name": "n", "recognitionModel": "recognition_9"}, "'recognitionModel' is invalid."),
+    ({"name": "n", "recognitionModel": 4}, "'recognitionModel' is invalid."),  # found by fuzzing: was a 500
+    ({"name": "n", "recognitionModel": ["recognition_04"]}, "'recognitionModel' is invalid."),
 ])
 def test_bad_create_bodies(api: Api, kind: str, body: dict[str, Any], message: str) -> None:
     assert error(api.call("PUT", f"/{kind}/c1", body)) == (400, "BadArgument", message)
@@ -242,6 +244,8 @@ def test_large_person_groups_through_the_management_api(client: FlaskClient, acc
     assert updated.get_json()["userData"] == "hr"
     assert [g["largePersonGroupId"] for g in client.get(base, headers=account.bearer).get_json()] == ["staff"]
     assert client.put(f"{base}/staff", json={"name": "x"}, headers=account.bearer).status_code == 409
+    mistyped = client.put(f"{base}/typo", json={"name": "x", "recognitionModel": 4}, headers=account.bearer)
+    assert mistyped.status_code == 400 and mistyped.get_json()["error"]["message"] == "'recognitionModel' is invalid."
     other = sign_up(client, deployment="theirs")
     assert client.get(f"{base}/staff", headers=other.bearer).status_code == 404
     assert client.delete(f"{base}/staff", headers=account.bearer).status_code == 204

@@ -82,6 +82,10 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
                                                              "device_class": "body-worn"}, headers=ADMIN), 201)
     ok(client.get("/admin/v1/trust-anchors", headers=ADMIN))
     ok(client.delete(f"/admin/v1/trust-anchors/{anchor['id']}", headers=ADMIN), 204)
+    fault = ok(client.post("/admin/v1/faults", json={"status": 503, "probability": 0}, headers=ADMIN), 201)
+    ok(client.get("/admin/v1/faults", headers=ADMIN))
+    ok(client.delete(f"/admin/v1/faults/{fault['id']}", headers=ADMIN), 204)
+    ok(client.get("/metrics", headers=ADMIN))
 
     # collections of every kind, with persons and faces, trained
     v = "/face/v1.2"

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from server import openapi
@@ -70,3 +71,12 @@ def test_docs_use_only_assets_visage_serves(client: FlaskClient) -> None:
     for asset in re.findall(r"(?:src|href)=\"(/docs/static/[^\"]+)\"", html):
         fetched = client.get(asset)
         assert fetched.status_code == 200 and len(fetched.get_data()) > 0, asset
+
+
+def test_the_served_document_matches_the_schema_it_gives_itself(client: FlaskClient) -> None:
+    """schemathesis parses a YAML answer and validates it: the document once read as a string type
+    did not match its own reply schema."""
+    served = yaml.safe_load(client.get("/openapi.yaml").get_data(as_text=True))
+    declared = served["paths"]["/openapi.yaml"]["get"]["responses"]["200"]["content"]["application/yaml"]["schema"]
+    Draft202012Validator(declared).validate(served)
+

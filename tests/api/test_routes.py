@@ -18,3 +18,9 @@ def test_no_data_plane_route_lives_outside_the_data_plane_blueprint(app: Flask) 
     outside = [rule.rule for rule in app.url_map.iter_rules()
                if rule.rule.startswith("/face/") and not rule.endpoint.startswith("dataplane.")]
     assert outside == []
+
+
+def test_a_method_a_route_does_not_take_is_a_405_naming_the_ones_it_does(app: Flask) -> None:
+    answer = app.test_client().delete("/signup")
+    assert answer.status_code == 405 and answer.get_json()["error"]["code"] == "405"
+    assert set(answer.headers["Allow"].split(", ")) >= {"GET", "POST"}  # RFC 9110: a 405 says what is allowed

@@ -24,9 +24,16 @@ def test_unknown_detection_model_is_a_bad_argument(text: str) -> None:
         detection.parse_detection_model(text)
 
 
-def test_unknown_recognition_model_is_a_bad_argument() -> None:
+@pytest.mark.parametrize("value", ["recognition_05", 4, 4.0, True, ["recognition_04"], {"name": "recognition_04"}])
+def test_unknown_or_mistyped_recognition_model_is_a_bad_argument(value: object) -> None:
     with pytest.raises(BadArgument, match="'recognitionModel' is invalid."):
-        detection.parse_recognition_model("recognition_05")
+        detection.parse_recognition_model(value)
+
+
+@pytest.mark.parametrize("value", [1, ["detection_01"], False])
+def test_a_mistyped_detection_model_is_a_bad_argument(value: object) -> None:
+    with pytest.raises(BadArgument, match="'detectionModel' is invalid."):
+        detection.parse_detection_model(value)
 
 
 def test_model_names_are_case_insensitive() -> None:

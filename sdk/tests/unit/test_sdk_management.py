@@ -235,6 +235,32 @@ def test_admin_audit_and_outbox(admin: AdminClient, http: responses.RequestsMock
     assert message.subject == "Verify your email" and message.sent_at == datetime(2026, 1, 31, 9, 30, tzinfo=UTC)
 
 
+def test_admin_faults(admin: AdminClient, http: responses.RequestsMock) -> None:
+    fault = {"id": "f-1", "tenant_id": "t-1", "deployment": "face-1", "operation": "detect", "status": 503,
+             "probability": 0.5, "latency_ms": 20, "count": 3, "retry_after": 2, "created": "2026-01-31T09:30:00.000Z"}
+    added = http.post(f"{ENDPOINT}/admin/v1/faults", json=fault, status=201)
+    http.get(f"{ENDPOINT}/admin/v1/faults", json=[fault, {**fault, "id": "f-2", "status": None, "count": None}])
+    deleted = http.delete(f"{ENDPOINT}/admin/v1/faults/f-1", status=204)
+    made = admin.add_fault(status=503, operation="detect", deployment="face-1", tenant_id="t-1", probability=0.5,
+                           latency_ms=20, count=3, retry_after=2)
+    assert body_of(added.calls[0]) == {"status": 503, "operation": "detect", "deployment": "face-1",
+                                       "tenant_id": "t-1", "probability": 0.5, "latency_ms": 20, "count": 3,
+                                       "retry_after": 2}
+    assert (made.fault_id, made.count, made.created) == ("f-1", 3, datetime(2026, 1, 31, 9, 30, tzinfo=UTC))
+    listed = list(admin.list_faults())
+    assert [(each.fault_id, each.status, each.count) for each in listed] == [("f-1", 503, 3), ("f-2", None, None)]
+    admin.delete_fault("f-1")
+    assert len(deleted.calls) == 1
+
+
+def test_a_fault_without_retry_after_leaves_it_to_the_server(admin: AdminClient, http: responses.RequestsMock) -> None:
+    added = http.post(f"{ENDPOINT}/admin/v1/faults", status=201, json={
+        "id": "f-1", "operation": "*", "status": 429, "probability": 1.0, "latency_ms": 0, "count": None,
+        "retry_after": 1, "tenant_id": None, "deployment": None, "created": "2026-01-31T09:30:00.000Z"})
+    admin.add_fault(status=429)
+    assert "retry_after" not in body_of(added.calls[0])
+
+
 def test_admin_token_is_required() -> None:
     with pytest.raises(ValueError, match="admin_token"):
         AdminClient(ENDPOINT, "")

@@ -32,6 +32,7 @@ from visage.models._face import (
     LandmarkCoordinate,
     NoiseProperties,
 )
+from visage.models._faults import Fault
 from visage.models._management import (
     AuditEntry,
     Decision,
@@ -54,6 +55,7 @@ __all__ = [
     "DeploymentKeys",
     "ExposureProperties",
     "FaceAttributes",
+    "Fault",
     "FaceDetectionResult",
     "FaceFindSimilarResult",
     "FaceGroupingResult",
