@@ -28,17 +28,32 @@ IDENTICAL_CONFIDENCE = 0.5
 """Azure: "isIdentical is set to True if similarity confidence is greater than or equal to 0.5"."""
 
 
+ANSWERED_DECIMALS = 5
+"""Confidences are answered rounded to this many places, as Azure answers them."""
+
+
 def confidence_from_distance(distance: float) -> float:
     exponent = STEEPNESS * (distance - SAME_PERSON_DISTANCE)
     if exponent > 700:  # exp overflows beyond this; the confidence is 0 to any precision shown
         return 0.0
-    return round(1.0 / (1.0 + math.exp(exponent)), 5)
+    return round(1.0 / (1.0 + math.exp(exponent)), ANSWERED_DECIMALS)
 
 
 def confidences(distances: np.ndarray) -> np.ndarray:
     """The same map over an array of distances, for identify and find-similar."""
     exponent = np.clip(STEEPNESS * (np.asarray(distances, dtype=np.float64) - SAME_PERSON_DISTANCE), -700, 700)
-    return np.round(1.0 / (1.0 + np.exp(exponent)), 5)
+    return np.round(1.0 / (1.0 + np.exp(exponent)), ANSWERED_DECIMALS)
+
+
+def distance_at(confidence: float) -> float:
+    """The farthest distance whose answered confidence still reaches `confidence` (inf when every
+    distance does, -inf when none does)."""
+    lowest = confidence - 0.5 * 10.0 ** -ANSWERED_DECIMALS  # the lowest value that rounds up to it
+    if lowest <= 0:
+        return math.inf
+    if lowest >= 1:
+        return -math.inf
+    return SAME_PERSON_DISTANCE + math.log(1 / lowest - 1) / STEEPNESS
 
 
 def is_identical(confidence: float) -> bool:

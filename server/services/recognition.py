@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from redis import Redis
 
-from server.domain import matching, similarity
+from server.domain import face_index, matching, similarity
 from server.domain.clock import now
 from server.domain.collections import RULES, CollectionKind, KindRules, PersistedFaceNotFound, PersonNotFound
 from server.domain.deployments import Sku
@@ -107,11 +107,8 @@ def identify(caller: Caller, face_ids: Sequence[str], kind: CollectionKind, coll
     faces = load_faces(caller, face_ids, kind=Kind.INVALID)
     scope = caller.scope(kind)
     snapshot = _trained_snapshot(scope, collection_id, faces)
-    if snapshot.person_starts is None or snapshot.rows == 0:
-        return [{"faceId": face.face_id, "candidates": []} for face in faces]
     queries = np.stack([face.embedding for face in faces])
-    results = matching.identify(queries, snapshot.matrix, snapshot.squared_norms, snapshot.person_starts,
-                                max_candidates=max_candidates, threshold=threshold)
+    results = face_index.identify(snapshot, queries, max_candidates=max_candidates, threshold=threshold)
     return [
         {"faceId": face.face_id,
          "candidates": [{"personId": snapshot.person_id(m.index), "confidence": m.confidence} for m in matches]}
