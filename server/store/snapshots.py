@@ -89,7 +89,11 @@ def exact_below() -> int:
 
 
 def _uuid_bytes(ids: list[str]) -> np.ndarray:
-    return np.frombuffer(b"".join(uuid.UUID(i).bytes for i in ids), dtype=np.uint8).reshape(-1, 16)
+    """Canonical UUID strings (as Visage stores them) to 16 bytes each, a batch at a time."""
+    packed = bytes.fromhex("".join(ids).replace("-", ""))
+    if len(packed) != 16 * len(ids):
+        raise ValueError("not canonical UUIDs")
+    return np.frombuffer(packed, dtype=np.uint8).reshape(-1, 16)
 
 
 class SnapshotStore:
