@@ -5,7 +5,7 @@ norms computed once per snapshot, so a query against a million faces is a single
 
 A BLAS product's last bits depend on the shapes it is given (one query or ten, a million rows or
 a hundred), so identify uses it only to shortlist persons; the distances it answers with are
-recomputed pair by pair in float64 (`precise_distances`). That makes an answer a function of the
+recomputed pair by pair in float64 (`similarity.distances_to`). That makes an answer a function of the
 query and the faces alone, so exact search and the index (server.domain.face_index), which
 re-ranks its candidates with the same `rank_persons`, agree to the last digit.
 """
@@ -35,24 +35,18 @@ class Match:
 
 
 def top_matches(confidences: np.ndarray, count: int, threshold: float | None) -> list[Match]:
-    """The `count` highest confidences (at least `threshold` when given), best first."""
+    """The `count` highest confidences (at least `threshold` when given), best first; equal
+    confidences in index order, so that the same scores always give the same answer."""
     eligible = np.flatnonzero(confidences >= threshold) if threshold is not None else np.arange(len(confidences))
     if len(eligible) > count:
-        picked = eligible[np.argpartition(-confidences[eligible], count - 1)[:count]]
-    else:
-        picked = eligible
-    ordered = picked[np.argsort(-confidences[picked], kind="stable")]
+        kth = np.partition(-confidences[eligible], count - 1)[count - 1]
+        eligible = eligible[-confidences[eligible] <= kth]  # ties with the last one kept stay in the running
+    ordered = eligible[np.lexsort((eligible, -confidences[eligible]))][:count]
     return [Match(int(index), float(confidences[index])) for index in ordered]
 
 
 SHORTLIST_MARGIN = 1e-4
 """Distance slack of the shortlist: float32 products err by about 1e-6 on dlib's distances."""
-
-
-def precise_distances(query: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Euclidean distances from one query to each row, in float64, each pair on its own."""
-    differences = np.asarray(rows, dtype=np.float64) - np.asarray(query, dtype=np.float64).ravel()
-    return np.sqrt(np.einsum("ij,ij->i", differences, differences))
 
 
 def person_rows(person_starts: np.ndarray, rows: int, persons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -66,14 +60,16 @@ def person_rows(person_starts: np.ndarray, rows: int, persons: np.ndarray) -> tu
 
 def rank_persons(query: np.ndarray, matrix: np.ndarray, person_starts: np.ndarray, persons: np.ndarray, *,
                  max_candidates: int, threshold: float) -> list[Match]:
-    """The best of the given persons, each at the precise distance of its closest face."""
+    """The best of the given persons, each at the precise distance of its closest face, nearest
+    first (so that confidences equal to five places still come in one order)."""
     persons = np.unique(persons)
     if len(persons) == 0:
         return []
     selected, offsets = person_rows(person_starts, matrix.shape[0], persons)
-    closest = np.minimum.reduceat(precise_distances(query, matrix[selected]), offsets)
-    ranked = top_matches(similarity.confidences(closest), max_candidates, threshold)
-    return [Match(int(persons[m.index]), m.confidence) for m in ranked]
+    closest = np.minimum.reduceat(similarity.distances_to(query, matrix[selected]), offsets)
+    confidence = similarity.confidences(closest)
+    ranked = [i for i in np.lexsort((persons, closest)) if confidence[i] >= threshold][:max_candidates]
+    return [Match(int(persons[i]), float(confidence[i])) for i in ranked]
 
 
 def identify(queries: np.ndarray, matrix: np.ndarray, squared_norms: np.ndarray, person_starts: np.ndarray,

@@ -60,5 +60,12 @@ def is_identical(confidence: float) -> bool:
     return confidence >= IDENTICAL_CONFIDENCE
 
 
+def distances_to(query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Euclidean distances from one embedding to each row, in float64, each pair on its own: the
+    same value for a pair whatever else is measured with it."""
+    differences = np.asarray(rows, dtype=np.float64) - np.asarray(query, dtype=np.float64).ravel()
+    return np.sqrt(np.einsum("ij,ij->i", differences, differences))
+
+
 def distance(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.linalg.norm(a.astype(np.float64) - b.astype(np.float64)))
+    return float(distances_to(a, np.atleast_2d(b))[0])

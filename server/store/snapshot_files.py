@@ -200,6 +200,8 @@ def open_version(root: Path, location: Location, version: str, *, with_index: bo
     try:
         meta = Meta.from_json((directory / META).read_text())
     except FileNotFoundError:
+        if directory.exists():  # never published so (meta.json goes in before the rename): not ours to keep
+            shutil.rmtree(directory, ignore_errors=True)
         return None
     if not all(_has_size(directory / FILES[part], size) for part, size in meta.sizes.items()):
         shutil.rmtree(directory, ignore_errors=True)

@@ -24,6 +24,7 @@ import os
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -97,10 +98,11 @@ def _uuid_bytes(ids: list[str]) -> np.ndarray:
 
 
 class SnapshotStore:
-    def __init__(self, redis: Redis, deployment_id: str, kind: str) -> None:
+    def __init__(self, redis: Redis, deployment_id: str, kind: str, *, cache_dir: Path | None = None) -> None:
         self.redis = redis
         self.deployment_id = deployment_id
         self.kind = kind
+        self.cache_dir = cache_dir or cache_root()
 
     def _pointer(self, collection_id: str) -> str:
         return keys.collection_part(self.deployment_id, self.kind, collection_id, "snapshot")
@@ -163,8 +165,7 @@ class SnapshotStore:
 
     def load(self, collection_id: str) -> Snapshot | None:
         """The current snapshot: from this process's cache, this host's files, or Redis."""
-        cache_key = (self.deployment_id, self.kind, collection_id)
-        root = cache_root()
+        cache_key = (self.cache_dir, self.deployment_id, self.kind, collection_id)
         for _ in range(LOAD_ATTEMPTS):
             pointer = self.pointer(collection_id)
             if pointer is None:
@@ -172,7 +173,7 @@ class SnapshotStore:
             cached = _CACHE.get(cache_key, pointer["version"])
             if cached is not None:
                 return cached
-            snapshot, fetched = materialise(root, self.location(collection_id), pointer["version"],
+            snapshot, fetched = materialise(self.cache_dir, self.location(collection_id), pointer["version"],
                                             functools.partial(self._download, collection_id, pointer),
                                             with_index=int(pointer["rows"]) >= exact_below())
             if fetched:
@@ -209,7 +210,7 @@ class SnapshotStore:
                                                    "snapshot"), "version")
                 return [text(version) for version in pipe.execute()]
 
-        sweep(cache_root(), current)
+        sweep(self.cache_dir, current)
 
 
 class SnapshotBuilder:
@@ -223,7 +224,7 @@ class SnapshotBuilder:
     def __init__(self, store: SnapshotStore, collection_id: str) -> None:
         self.store = store
         self.collection_id = collection_id
-        self.draft = Draft(cache_root())
+        self.draft = Draft(store.cache_dir)
         self.spool_path = self.draft.path / "unsorted.f32"
         self.spool = open(self.spool_path, "wb")  # noqa: SIM115 - closed by commit or close
         self.face_ids: list[np.ndarray] = []
