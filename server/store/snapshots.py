@@ -8,8 +8,9 @@ switched atomically, so identify always sees one whole snapshot, and changes aft
 seen until the next training (as on Azure). Blocks expire until the pointer names them, so a worker
 killed midway leaves nothing behind and the previous version serving.
 
-Each host materialises a version once into local files and its API processes memory-map them
-(server.store.snapshot_files); a process keeps the versions it maps in a small cache.
+A training worker writes a version with server.store.snapshot_builder; each host materialises a
+version once into local files and its API processes memory-map them (server.store.snapshot_files);
+a process keeps the versions it maps in a small cache.
 """
 
 from __future__ import annotations
@@ -22,17 +23,13 @@ import logging
 import math
 import os
 import threading
-import time
-import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from redis import Redis
 
 from server.domain import face_index
-from server.domain.clock import format_time, now
-from server.domain.faces import EMBEDDING_SIZE
 from server.store import keys
 from server.store.codec import blob, decode_hash, text
 from server.store.snapshot_files import (
@@ -47,7 +44,10 @@ from server.store.snapshot_files import (
     sweep,
 )
 
-__all__ = ["Snapshot", "SnapshotBuilder", "SnapshotCorrupt", "SnapshotStore"]
+if TYPE_CHECKING:
+    from server.store.snapshot_builder import SnapshotBuilder
+
+__all__ = ["Snapshot", "SnapshotCorrupt", "SnapshotStore"]
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,6 @@ BLOCK_BYTES = 64 * 1024**2
 
 ORPHAN_BLOCK_SECONDS = 6 * 3600
 """Blocks live this long until their version is committed (training jobs time out after an hour)."""
-
-SORT_BATCH_ROWS = 262_144
 
 LOAD_ATTEMPTS = 3
 """A load that races a newer training (its blocks are being replaced) starts over this often."""
@@ -87,14 +85,6 @@ return previous
 def exact_below() -> int:
     """Collections smaller than this get no index (VISAGE_INDEX_MIN_FACES overrides, read per call)."""
     return int(os.environ.get("VISAGE_INDEX_MIN_FACES", face_index.EXACT_BELOW_FACES))
-
-
-def _uuid_bytes(ids: list[str]) -> np.ndarray:
-    """Canonical UUID strings (as Visage stores them) to 16 bytes each, a batch at a time."""
-    packed = bytes.fromhex("".join(ids).replace("-", ""))
-    if len(packed) != 16 * len(ids):
-        raise ValueError("not canonical UUIDs")
-    return np.frombuffer(packed, dtype=np.uint8).reshape(-1, 16)
 
 
 class SnapshotStore:
@@ -135,6 +125,8 @@ class SnapshotStore:
         return [key for part in self.blocks(collection_id, pointer).values() for key in part]
 
     def builder(self, collection_id: str) -> SnapshotBuilder:
+        from server.store.snapshot_builder import SnapshotBuilder
+
         return SnapshotBuilder(self, collection_id)
 
     def write(self, collection_id: str, face_ids: list[str], person_ids: list[str | None],
@@ -211,123 +203,6 @@ class SnapshotStore:
                 return [text(version) for version in pipe.execute()]
 
         sweep(self.cache_dir, current)
-
-
-class SnapshotBuilder:
-    """The training worker's side: faces stream in, one version goes out.
-
-    Rows are spooled to a local file as they arrive and sorted by person from there, so a worker
-    never holds the matrix twice; the files it builds are the ones it publishes, so the worker's
-    own host does not fetch them back from Redis.
-    """
-
-    def __init__(self, store: SnapshotStore, collection_id: str) -> None:
-        self.store = store
-        self.collection_id = collection_id
-        self.draft = Draft(store.cache_dir)
-        self.spool_path = self.draft.path / "unsorted.f32"
-        self.spool = open(self.spool_path, "wb")  # noqa: SIM115 - closed by commit or close
-        self.face_ids: list[np.ndarray] = []
-        self.person_ids: list[np.ndarray] = []
-        self.has_persons = False
-        self.rows = 0
-        self.timings: dict[str, float] = {}
-        self.started = time.perf_counter()
-
-    def add(self, face_ids: list[str], person_ids: list[str | None], matrix: np.ndarray) -> None:
-        if not face_ids:
-            return
-        self.spool.write(np.ascontiguousarray(matrix, dtype=np.float32).tobytes())
-        self.face_ids.append(_uuid_bytes(face_ids))
-        self.has_persons |= any(person is not None for person in person_ids)
-        self.person_ids.append(_uuid_bytes([person or str(uuid.UUID(int=0)) for person in person_ids]))
-        self.rows += len(face_ids)
-
-    def commit(self) -> str | None:
-        """Sort, index, upload and point to the new version; None when the collection was deleted."""
-        self.spool.close()
-        self._phase("collect")
-        version = uuid.uuid4().hex
-        face_ids = np.concatenate(self.face_ids) if self.face_ids else np.empty((0, 16), np.uint8)
-        persons_count = 0
-        if self.has_persons and self.rows:
-            person_keys = np.concatenate(self.person_ids).view("S16").ravel()
-            self.person_ids.clear()
-            unique, inverse = np.unique(person_keys, return_inverse=True)
-            order = np.argsort(inverse, kind="stable")
-            starts = np.searchsorted(inverse[order], np.arange(len(unique))).astype(np.int64)
-            self._write_sorted(order)
-            self.draft.file("faces").write_bytes(face_ids[order].tobytes())
-            self.draft.file("persons").write_bytes(unique.tobytes())
-            self.draft.file("starts").write_bytes(starts.tobytes())
-            persons_count = len(unique)
-            del person_keys, unique, inverse, order
-        else:
-            os.replace(self.spool_path, self.draft.file("matrix"))
-            self.draft.file("faces").write_bytes(face_ids.tobytes())
-            self.draft.file("persons").write_bytes(b"")
-            self.draft.file("starts").write_bytes(b"")
-        self._phase("sort")
-        if face_index.wants_index(self.rows, exact_below()):
-            matrix = np.memmap(self.draft.file("matrix"), dtype=np.float32, mode="r", shape=(self.rows, EMBEDDING_SIZE))
-            face_index.write(face_index.build(matrix, threads=os.cpu_count()), str(self.draft.file("index")))
-            del matrix
-        self._phase("index")
-        pointer = self._upload(version, persons_count)
-        self._phase("upload")
-        if not self.store.commit(self.collection_id, pointer):
-            return None
-        meta = Meta(version=version, rows=self.rows, persons=persons_count, has_persons=self.has_persons,
-                    created=pointer["created"], sizes=json.loads(pointer["sizes"]), digest=pointer["digest"])
-        try:
-            self.draft.publish(self.store.location(self.collection_id), meta)
-            self.store.sweep()
-        except OSError:
-            log.exception("could not keep snapshot %s on this host; it will be fetched from Redis", version)
-        self._phase("publish")
-        return version
-
-    def _write_sorted(self, order: np.ndarray) -> None:
-        source = np.memmap(self.spool_path, dtype=np.float32, mode="r", shape=(self.rows, EMBEDDING_SIZE))
-        target = np.memmap(self.draft.file("matrix"), dtype=np.float32, mode="w+", shape=(self.rows, EMBEDDING_SIZE))
-        for start in range(0, self.rows, SORT_BATCH_ROWS):
-            target[start:start + SORT_BATCH_ROWS] = source[order[start:start + SORT_BATCH_ROWS]]
-        target.flush()
-        del source, target
-        self.spool_path.unlink()
-
-    def _upload(self, version: str, persons_count: int) -> dict[str, str]:
-        digest = hashlib.sha256()
-        sizes = {part: self.draft.file(part).stat().st_size for part in FILES if self.draft.file(part).exists()}
-        with self.store.redis.pipeline(transaction=False) as pipe:
-            for part in sizes:
-                with open(self.draft.file(part), "rb") as handle:
-                    for index in range(math.ceil(sizes[part] / BLOCK_BYTES)):
-                        block = handle.read(BLOCK_BYTES)
-                        digest.update(block)
-                        pipe.set(self.store.block(self.collection_id, version, f"{part}:{index}"), block,
-                                 ex=ORPHAN_BLOCK_SECONDS)
-                        if len(pipe) >= 4:
-                            pipe.execute()
-            pipe.execute()
-        return {"version": version, "format": FORMAT, "rows": str(self.rows), "persons": str(persons_count),
-                "has_persons": "1" if self.has_persons else "0", "created": format_time(now()),
-                "sizes": json.dumps(sizes), "digest": digest.hexdigest()}
-
-    def _phase(self, name: str) -> None:
-        moment = time.perf_counter()
-        self.timings[name] = round(moment - self.started, 3)
-        self.started = moment
-
-    def close(self) -> None:
-        self.spool.close()
-        self.draft.discard()
-
-    def __enter__(self) -> SnapshotBuilder:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class _SnapshotCache:
