@@ -162,6 +162,10 @@ def identify_all(live: LiveVisage, key: str, probe_ids: list[str]) -> tuple[list
     return latencies, answers
 
 
+def progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def training_phases(data_dir: Path) -> dict[str, float]:
     found: dict[str, float] = {}
     for log in (data_dir / "logs").glob("worker-*.log"):
@@ -171,7 +175,7 @@ def training_phases(data_dir: Path) -> dict[str, float]:
 
 
 def run(faces: int, probes: int, exact_probes: int, api_count: int, redis_url: str) -> list[dict[str, Any]]:
-    redis = Redis.from_url(redis_url)
+    redis = Redis.from_url(redis_url, socket_timeout=900)
     redis.flushdb()
     synthetic = SyntheticFaces(faces, seed=faces % 1_000_003)
     rng = np.random.default_rng(7)
@@ -203,12 +207,14 @@ def run(faces: int, probes: int, exact_probes: int, api_count: int, redis_url: s
                                           timeout=30).json()["status"]) not in ("succeeded", "failed"):
                 time.sleep(0.5)
             results["training_seconds"] = time.perf_counter() - started
+            progress(f"{faces} faces: filled in {results['fill_seconds']:.0f} s, trained ({status}) in "
+                     f"{results['training_seconds']:.0f} s")
             if status != "succeeded":
                 raise RuntimeError(f"training {status}")
             results["phases"] = training_phases(data_dir)
             results["redis_used_memory_bytes"] = int(redis.info("memory")["used_memory"])
             if faces >= DROP_ENROLMENT_FROM:
-                redis.delete(*[keys.collection_part(deployment.deployment_id, CollectionKind.LARGE_PERSON_GROUP.value,
+                redis.unlink(*[keys.collection_part(deployment.deployment_id, CollectionKind.LARGE_PERSON_GROUP.value,
                                                     GROUP, part) for part in ENROLMENT_PARTS])
                 results["redis_used_memory_after_drop_bytes"] = int(redis.info("memory")["used_memory"])
 
@@ -221,6 +227,7 @@ def run(faces: int, probes: int, exact_probes: int, api_count: int, redis_url: s
             pids = api_processes(live)
             results["api_before"] = memory(pids, snapshot_dir)
             results["index_latencies"], index_answers = identify_all(live, key, probe_ids)
+            progress(f"indexed identify p50 {statistics.median(results['index_latencies']):.1f} ms")
             results["api_index"] = memory(pids, snapshot_dir)
 
         with visage_up(data_dir, env={**env, "VISAGE_INDEX_MIN_FACES": str(faces + 1)}, workers=1,
