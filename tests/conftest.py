@@ -19,6 +19,19 @@ TEST_REDIS_URL = os.environ.get("VISAGE_TEST_REDIS_URL", "redis://127.0.0.1:6379
 """A database of its own, flushed before and after each test that uses it."""
 
 
+@pytest.fixture(scope="session", autouse=True)
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """What Visage keeps on disk (trained snapshots' files) goes to a temporary data dir, not ~/.visage."""
+    path = tmp_path_factory.mktemp("visage-data")
+    previous = os.environ.get("VISAGE_DATA_DIR")
+    os.environ["VISAGE_DATA_DIR"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("VISAGE_DATA_DIR", None)
+    else:
+        os.environ["VISAGE_DATA_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def faces_dir() -> Path:
     if not (FACES_DIR / "MANIFEST.tsv").exists():

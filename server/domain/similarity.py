@@ -28,25 +28,47 @@ IDENTICAL_CONFIDENCE = 0.5
 """Azure: "isIdentical is set to True if similarity confidence is greater than or equal to 0.5"."""
 
 
+ANSWERED_DECIMALS = 5
+"""Confidences are answered rounded to this many places, as Azure answers them."""
+
+
 def confidence_from_distance(distance: float) -> float:
     exponent = STEEPNESS * (distance - SAME_PERSON_DISTANCE)
     if exponent > 700:  # exp overflows beyond this; the confidence is 0 to any precision shown
         return 0.0
-    return round(1.0 / (1.0 + math.exp(exponent)), 5)
+    return round(1.0 / (1.0 + math.exp(exponent)), ANSWERED_DECIMALS)
 
 
 def confidences(distances: np.ndarray) -> np.ndarray:
     """The same map over an array of distances, for identify and find-similar."""
     exponent = np.clip(STEEPNESS * (np.asarray(distances, dtype=np.float64) - SAME_PERSON_DISTANCE), -700, 700)
-    return np.round(1.0 / (1.0 + np.exp(exponent)), 5)
+    return np.round(1.0 / (1.0 + np.exp(exponent)), ANSWERED_DECIMALS)
+
+
+def distance_at(confidence: float) -> float:
+    """The farthest distance whose answered confidence still reaches `confidence` (inf when every
+    distance does, -inf when none does)."""
+    lowest = confidence - 0.5 * 10.0 ** -ANSWERED_DECIMALS  # the lowest value that rounds up to it
+    if lowest <= 0:
+        return math.inf
+    if lowest >= 1:
+        return -math.inf
+    return SAME_PERSON_DISTANCE + math.log(1 / lowest - 1) / STEEPNESS
 
 
 def is_identical(confidence: float) -> bool:
     return confidence >= IDENTICAL_CONFIDENCE
 
 
+def distances_to(query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Euclidean distances from one embedding to each row, in float64, each pair on its own: the
+    same value for a pair whatever else is measured with it."""
+    differences = np.asarray(rows, dtype=np.float64) - np.asarray(query, dtype=np.float64).ravel()
+    return np.sqrt(np.einsum("ij,ij->i", differences, differences))
+
+
 def distance(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.linalg.norm(a.astype(np.float64) - b.astype(np.float64)))
+    return float(distances_to(a, np.atleast_2d(b))[0])
 
 
 REKOGNITION_DEFAULT_THRESHOLD = 80.0

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 from redis import Redis
 
-from server.domain import matching, similarity
+from server.domain import face_index, matching, similarity
 from server.domain.callers import Caller
 from server.domain.clock import now
 from server.domain.collections import CollectionKind, KindRules, PersistedFaceNotFound, PersonNotFound
@@ -99,8 +99,7 @@ def identify(redis: Redis, caller: Caller, faces: Sequence[FaceRecord | None], k
     if snapshot.person_starts is None or snapshot.rows == 0:
         return [Identification(face.face_id, ()) for face in probes]
     queries = np.stack([face.embedding for face in probes])
-    results = matching.identify(queries, snapshot.matrix, snapshot.squared_norms, snapshot.person_starts,
-                                max_candidates=max_candidates, threshold=threshold)
+    results = face_index.identify(snapshot, queries, max_candidates=max_candidates, threshold=threshold)
     return [
         Identification(face.face_id, tuple(Candidate(snapshot.person_id(m.index), m.confidence) for m in matches))
         for face, matches in zip(probes, results, strict=True)

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-import numpy as np
 from redis import Redis
 
 from server.domain.callers import Caller
 from server.domain.clock import now
 from server.domain.collections import CollectionKind, KindRules
-from server.domain.faces import EMBEDDING_SIZE
 from server.domain.training import HEARTBEAT_SECONDS, TrainingRun, TrainingStatus
 from server.errors import Kind, NotFound
 from server.services.collections import Scope, get_collection
@@ -91,18 +90,13 @@ def run_training(redis: Redis, deployment_id: str, rules: KindRules, collection_
     beating = _Heartbeat(lambda moment: store.record(collection_id, dataclasses.replace(
         running, last_action=moment, heartbeat=moment)))
     try:
-        face_ids: list[str] = []
-        person_ids: list[str | None] = []
-        blocks: list[np.ndarray] = []
-        for batch_faces, batch_persons, matrix in CollectionStore(redis, deployment_id, rules).scan_members(
-                collection_id):
-            face_ids.extend(batch_faces)
-            person_ids.extend(batch_persons)
-            blocks.append(matrix)
-        matrix = np.concatenate(blocks) if blocks else np.empty((0, EMBEDDING_SIZE), dtype=np.float32)
-        del blocks
-        version = SnapshotStore(redis, deployment_id, rules.kind.value).write(collection_id, face_ids, person_ids,
-                                                                              matrix)
+        with SnapshotStore(redis, deployment_id, rules.kind.value).builder(collection_id) as builder:
+            for batch_faces, batch_persons, matrix in CollectionStore(redis, deployment_id, rules).scan_members(
+                    collection_id):
+                builder.add(batch_faces, batch_persons, matrix)
+            version = builder.commit()
+        log.info("trained %s/%s: %d faces, seconds per phase %s", rules.kind.value, collection_id, builder.rows,
+                 json.dumps(builder.timings))
     except Exception as error:
         beating.stop()
         log.exception("training %s/%s failed", rules.kind.value, collection_id)

@@ -1,185 +1,212 @@
-"""Trained snapshots: written to Redis by a training worker, loaded once per process per version.
+"""Trained snapshots: built by a training worker, kept in Redis, served from files on each host.
 
-A snapshot is the collection's embeddings as one float32 matrix, rows grouped by person, with
-the ids beside it. Its blocks are written under a fresh version and never changed; a small hash
-points to the current version and is switched atomically, so identify always sees one whole
-snapshot, and changes after training are not seen until the next training (as on Azure).
+A snapshot is the collection's embeddings as one float32 matrix, rows grouped by person, with the
+ids beside it and, for large collections, a search index (server.domain.face_index). Redis is the
+source of truth that a worker on any host writes and every host reads: each part is stored in
+blocks under a fresh version and never changed; a small hash points to the current version and is
+switched atomically, so identify always sees one whole snapshot, and changes after training are not
+seen until the next training (as on Azure). Blocks expire until the pointer names them, so a worker
+killed midway leaves nothing behind and the previous version serving.
+
+A training worker writes a version with server.store.snapshot_builder; each host materialises a
+version once into local files and its API processes memory-map them (server.store.snapshot_files);
+a process keeps the versions it maps in a small cache.
 """
 
 from __future__ import annotations
 
 import collections
-import dataclasses
+import functools
+import hashlib
+import json
+import logging
+import math
 import os
 import threading
-import uuid
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from redis import Redis
 
-from server.domain.clock import format_time, now
-from server.domain.faces import EMBEDDING_SIZE
+from server.domain import face_index
 from server.store import keys
 from server.store.codec import blob, decode_hash, text
+from server.store.snapshot_files import (
+    FILES,
+    Draft,
+    Location,
+    Meta,
+    Snapshot,
+    SnapshotCorrupt,
+    cache_root,
+    materialise,
+    sweep,
+)
 
-MATRIX_CHUNK_ROWS = 131_072
-"""Rows per matrix block: 64 MiB, well under Redis's 512 MB string limit and cheap to buffer."""
+if TYPE_CHECKING:
+    from server.store.snapshot_builder import SnapshotBuilder
 
-DEFAULT_CACHE_BYTES = 4 * 1024**3
-"""Snapshots an API process keeps in memory (VISAGE_SNAPSHOT_CACHE_BYTES overrides); the least
-recently used is dropped first."""
+__all__ = ["Snapshot", "SnapshotCorrupt", "SnapshotStore"]
+
+log = logging.getLogger(__name__)
+
+FORMAT = "2"
+"""Pointers without a format name the first layout: unchunked ids and `matrix:<i>` blocks, no index."""
+
+BLOCK_BYTES = 64 * 1024**2
+"""Bytes per Redis block: well under Redis's 512 MB string limit and cheap to buffer."""
+
+ORPHAN_BLOCK_SECONDS = 6 * 3600
+"""Blocks live this long until their version is committed (training jobs time out after an hour)."""
 
 LOAD_ATTEMPTS = 3
 """A load that races a newer training (its blocks are being replaced) starts over this often."""
 
+MAX_OPEN_SNAPSHOTS = 64
+"""Versions a process keeps mapped (four descriptors each); the least recently used is let go."""
+
+DEFAULT_CACHE_BYTES = 4 * 1024**3
+"""Index bytes a process keeps in its own memory (VISAGE_SNAPSHOT_CACHE_BYTES overrides); mapped
+files are shared by the host and not counted."""
+
 _COMMIT = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
-local previous = redis.call('HGET', KEYS[2], 'version') or ''
-local chunks = redis.call('HGET', KEYS[2], 'chunks') or '0'
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
+if #KEYS > 2 and redis.call('EXISTS', unpack(KEYS, 3)) ~= #KEYS - 2 then return {'expired'} end
+for i = 3, #KEYS do redis.call('PERSIST', KEYS[i]) end
+local previous = redis.call('HGETALL', KEYS[2])
+redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[2], unpack(ARGV))
-return previous .. ' ' .. chunks
+table.insert(previous, 1, 'ok')
+return previous
 """
 
 
-@dataclasses.dataclass(frozen=True)
-class Snapshot:
-    version: str
-    matrix: np.ndarray  # rows x 128 float32, grouped by person
-    squared_norms: np.ndarray  # rows, float32
-    face_ids: np.ndarray  # rows x 16 uint8 (UUID bytes)
-    person_ids: np.ndarray | None  # persons x 16 uint8, or None for face lists
-    person_starts: np.ndarray | None  # persons int64: first row of each person
-    created: str
-
-    @property
-    def rows(self) -> int:
-        return int(self.matrix.shape[0])
-
-    @property
-    def nbytes(self) -> int:
-        parts = [self.matrix, self.squared_norms, self.face_ids, self.person_ids, self.person_starts]
-        return sum(int(part.nbytes) for part in parts if part is not None)
-
-    def face_id(self, row: int) -> str:
-        return str(uuid.UUID(bytes=self.face_ids[row].tobytes()))
-
-    def person_id(self, index: int) -> str:
-        assert self.person_ids is not None
-        return str(uuid.UUID(bytes=self.person_ids[index].tobytes()))
-
-
-def _uuid_bytes(ids: list[str]) -> np.ndarray:
-    return np.frombuffer(b"".join(uuid.UUID(i).bytes for i in ids), dtype=np.uint8).reshape(-1, 16)
+def exact_below() -> int:
+    """Collections smaller than this get no index (VISAGE_INDEX_MIN_FACES overrides, read per call)."""
+    return int(os.environ.get("VISAGE_INDEX_MIN_FACES", face_index.EXACT_BELOW_FACES))
 
 
 class SnapshotStore:
-    def __init__(self, redis: Redis, deployment_id: str, kind: str) -> None:
+    def __init__(self, redis: Redis, deployment_id: str, kind: str, *, cache_dir: Path | None = None) -> None:
         self.redis = redis
         self.deployment_id = deployment_id
         self.kind = kind
+        self.cache_dir = cache_dir or cache_root()
 
     def _pointer(self, collection_id: str) -> str:
         return keys.collection_part(self.deployment_id, self.kind, collection_id, "snapshot")
 
-    def _block(self, collection_id: str, version: str, block: str) -> str:
+    def block(self, collection_id: str, version: str, block: str) -> str:
         return keys.snapshot_block(self.deployment_id, self.kind, collection_id, version, block)
+
+    def location(self, collection_id: str) -> Location:
+        return Location(self.deployment_id, self.kind, collection_id)
 
     def pointer(self, collection_id: str) -> dict[str, str] | None:
         raw = decode_hash(self.redis.hgetall(self._pointer(collection_id)))
         return raw or None
 
+    def blocks(self, collection_id: str, pointer: dict[str, str]) -> dict[str, list[str]]:
+        """Each part's block keys, in order."""
+        version = pointer["version"]
+        if pointer.get("format") == FORMAT:
+            sizes = json.loads(pointer["sizes"])
+            return {part: [self.block(collection_id, version, f"{part}:{i}")
+                           for i in range(math.ceil(sizes[part] / BLOCK_BYTES))] for part in FILES if part in sizes}
+        return {"faces": [self.block(collection_id, version, "faces")],
+                "persons": [self.block(collection_id, version, "persons")],
+                "starts": [self.block(collection_id, version, "starts")],
+                "matrix": [self.block(collection_id, version, f"matrix:{i}") for i in range(int(pointer["chunks"]))]}
+
     def block_keys(self, collection_id: str, pointer: dict[str, str] | None) -> list[str]:
         if not pointer:
             return []
-        names = ["faces", "persons", "starts"] + [f"matrix:{i}" for i in range(int(pointer["chunks"]))]
-        return [self._block(collection_id, pointer["version"], name) for name in names]
+        return [key for part in self.blocks(collection_id, pointer).values() for key in part]
+
+    def builder(self, collection_id: str) -> SnapshotBuilder:
+        from server.store.snapshot_builder import SnapshotBuilder
+
+        return SnapshotBuilder(self, collection_id)
 
     def write(self, collection_id: str, face_ids: list[str], person_ids: list[str | None],
               matrix: np.ndarray) -> str | None:
         """Store a new snapshot and point to it; None when the collection was deleted meanwhile."""
-        version = uuid.uuid4().hex
-        has_persons = any(person is not None for person in person_ids)
-        person_block = starts_block = b""
-        persons_count = 0
-        if has_persons and len(face_ids):
-            person_keys = _uuid_bytes([str(p) for p in person_ids])
-            unique, inverse = np.unique(person_keys.view("S16").ravel(), return_inverse=True)
-            order = np.argsort(inverse, kind="stable")
-            matrix, face_ids = matrix[order], [face_ids[i] for i in order]
-            starts = np.searchsorted(inverse[order], np.arange(len(unique))).astype(np.int64)
-            person_block, starts_block = unique.tobytes(), starts.tobytes()
-            persons_count = len(unique)
-        chunks = max(1, -(-len(face_ids) // MATRIX_CHUNK_ROWS))
-        with self.redis.pipeline(transaction=False) as pipe:
-            pipe.set(self._block(collection_id, version, "faces"), _uuid_bytes(face_ids).tobytes() if face_ids else b"")
-            pipe.set(self._block(collection_id, version, "persons"), person_block)
-            pipe.set(self._block(collection_id, version, "starts"), starts_block)
-            for index in range(chunks):
-                rows = matrix[index * MATRIX_CHUNK_ROWS:(index + 1) * MATRIX_CHUNK_ROWS]
-                pipe.set(self._block(collection_id, version, f"matrix:{index}"),
-                         np.ascontiguousarray(rows, dtype=np.float32).tobytes())
-                if index % 4 == 3:
-                    pipe.execute()
-            pipe.execute()
-        pointer = {"version": version, "rows": str(len(face_ids)), "persons": str(persons_count),
-                   "chunks": str(chunks), "has_persons": "1" if has_persons else "0", "created": format_time(now())}
-        new_pointer = {"version": version, "chunks": str(chunks)}
+        with self.builder(collection_id) as builder:
+            builder.add(face_ids, person_ids, matrix)
+            return builder.commit()
+
+    def commit(self, collection_id: str, pointer: dict[str, str]) -> bool:
+        """Point to a fully written version and drop the one it replaces; False when the collection
+        was deleted meanwhile (the new blocks are dropped instead)."""
+        new_blocks = self.block_keys(collection_id, pointer)
         flat = [item for pair in pointer.items() for item in pair]
-        previous = text(self.redis.eval(_COMMIT, 2, keys.collection(self.deployment_id, self.kind, collection_id),
-                                        self._pointer(collection_id), *flat))
-        if previous == "gone":
-            self.redis.unlink(*self.block_keys(collection_id, new_pointer))
-            return None
-        old_version, _, old_chunks = str(previous).partition(" ")
-        if old_version:
-            self.redis.unlink(*self.block_keys(collection_id, {"version": old_version, "chunks": old_chunks}))
-        return version
+        answer = self.redis.eval(_COMMIT, 2 + len(new_blocks),
+                                 keys.collection(self.deployment_id, self.kind, collection_id),
+                                 self._pointer(collection_id), *new_blocks, *flat)
+        outcome, *previous = [str(text(item)) for item in answer]
+        if outcome != "ok":
+            self.redis.unlink(*new_blocks)
+            if outcome == "expired":
+                raise RuntimeError("the snapshot's blocks expired before it was committed")
+            return False
+        old = dict(zip(previous[::2], previous[1::2], strict=True))
+        if old_blocks := self.block_keys(collection_id, old or None):
+            self.redis.unlink(*old_blocks)
+        return True
 
     def load(self, collection_id: str) -> Snapshot | None:
-        """The current snapshot, from this process's cache when its version is current."""
+        """The current snapshot: from this process's cache, this host's files, or Redis."""
+        cache_key = (self.cache_dir, self.deployment_id, self.kind, collection_id)
         for _ in range(LOAD_ATTEMPTS):
             pointer = self.pointer(collection_id)
             if pointer is None:
                 return None
-            cache_key = (self.deployment_id, self.kind, collection_id)
             cached = _CACHE.get(cache_key, pointer["version"])
             if cached is not None:
                 return cached
-            snapshot = self._read(collection_id, pointer)
+            snapshot, fetched = materialise(self.cache_dir, self.location(collection_id), pointer["version"],
+                                            functools.partial(self._download, collection_id, pointer),
+                                            with_index=int(pointer["rows"]) >= exact_below())
+            if fetched:
+                self.sweep()
             if snapshot is not None:
                 _CACHE.put(cache_key, snapshot)
                 return snapshot
         return None
 
-    def _read(self, collection_id: str, pointer: dict[str, str]) -> Snapshot | None:
-        version, rows = pointer["version"], int(pointer["rows"])
-        matrix = np.empty((rows, EMBEDDING_SIZE), dtype=np.float32)
-        for index in range(int(pointer["chunks"])):
-            block = self.redis.get(self._block(collection_id, version, f"matrix:{index}"))
-            if block is None:
-                return None  # replaced by a newer training while reading
-            part = np.frombuffer(blob(block), dtype=np.float32).reshape(-1, EMBEDDING_SIZE)
-            matrix[index * MATRIX_CHUNK_ROWS:index * MATRIX_CHUNK_ROWS + len(part)] = part
-            del block, part
-        faces, persons, starts = self.redis.mget([self._block(collection_id, version, name)
-                                                  for name in ("faces", "persons", "starts")])
-        if faces is None or persons is None or starts is None:
-            return None
-        has_persons = pointer.get("has_persons") == "1"
-        return Snapshot(
-            version=version,
-            matrix=matrix,
-            squared_norms=np.einsum("ij,ij->i", matrix, matrix),
-            face_ids=np.frombuffer(blob(faces), dtype=np.uint8).reshape(-1, 16),
-            person_ids=np.frombuffer(blob(persons), dtype=np.uint8).reshape(-1, 16) if has_persons else None,
-            person_starts=np.frombuffer(blob(starts), dtype=np.int64) if has_persons else None,
-            created=pointer["created"],
-        )
+    def _download(self, collection_id: str, pointer: dict[str, str], draft: Draft) -> Meta | None:
+        digest = hashlib.sha256()
+        sizes: dict[str, int] = {}
+        for part, block_keys in self.blocks(collection_id, pointer).items():
+            with open(draft.file(part), "wb") as handle:
+                for key in block_keys:
+                    block = self.redis.get(key)
+                    if block is None:
+                        return None  # replaced by a newer training while reading
+                    digest.update(blob(block))
+                    handle.write(blob(block))
+            sizes[part] = draft.file(part).stat().st_size
+        if pointer.get("digest", digest.hexdigest()) != digest.hexdigest():
+            raise SnapshotCorrupt(f"snapshot {pointer['version']} does not match its digest")
+        return Meta(version=pointer["version"], rows=int(pointer["rows"]), persons=int(pointer["persons"]),
+                    has_persons=pointer.get("has_persons") == "1", created=pointer["created"], sizes=sizes,
+                    digest=digest.hexdigest())
+
+    def sweep(self) -> None:
+        """Remove this host's files of versions that are no longer current anywhere."""
+        def current(locations: list[Location]) -> list[str | None]:
+            with self.redis.pipeline(transaction=False) as pipe:
+                for location in locations:
+                    pipe.hget(keys.collection_part(location.deployment_id, location.kind, location.collection_id,
+                                                   "snapshot"), "version")
+                return [text(version) for version in pipe.execute()]
+
+        sweep(self.cache_dir, current)
 
 
 class _SnapshotCache:
-    """Per-process, least recently used first out, bounded by bytes."""
+    """Per process, least recently used first out, bounded by count and by private (index) bytes."""
 
     def __init__(self) -> None:
         self.entries: collections.OrderedDict[Any, Snapshot] = collections.OrderedDict()
@@ -201,7 +228,8 @@ class _SnapshotCache:
         with self.lock:
             self.entries[key] = snapshot
             self.entries.move_to_end(key)
-            while len(self.entries) > 1 and sum(s.nbytes for s in self.entries.values()) > self.budget:
+            while len(self.entries) > 1 and (len(self.entries) > MAX_OPEN_SNAPSHOTS or sum(
+                    s.index_bytes for s in self.entries.values()) > self.budget):
                 self.entries.popitem(last=False)
 
 

@@ -83,3 +83,46 @@ def test_empty_inputs() -> None:
     assert matching.identify(np.zeros((2, 128), np.float32), empty, np.empty(0, np.float32), np.empty(0, np.int64),
                              max_candidates=3, threshold=0.5) == [[], []]
     assert matching.find_similar(np.zeros(128, np.float32), empty, None, max_candidates=3, match_person=False) == []
+
+
+def naive_identify(query: np.ndarray, rows: np.ndarray, starts: np.ndarray, max_candidates: int,
+                   threshold: float) -> list[tuple[int, float]]:
+    """Identify written out by hand: each person's closest face, ranked, thresholded, cut."""
+    ends = list(starts[1:]) + [len(rows)]
+    best = [min(similarity.distance(query, rows[row]) for row in range(start, end))
+            for start, end in zip(starts, ends, strict=True)]
+    nearest_first = sorted(range(len(best)), key=lambda person: (best[person], person))
+    scored = [(person, similarity.confidence_from_distance(best[person])) for person in nearest_first]
+    return [pair for pair in scored if pair[1] >= threshold][:max_candidates]
+
+
+def test_identify_answers_exactly_what_the_rule_says_whatever_the_batch() -> None:
+    centres, rows, starts = people(40, 3, spread=0.6)
+    queries = (centres[:6] + RNG.normal(scale=0.03, size=(6, 128))).astype(np.float32)
+    norms = np.einsum("ij,ij->i", rows, rows)
+    for max_candidates, threshold in [(1, 0.0), (5, 0.0), (10, 0.5), (40, 0.2), (3, 1.0)]:
+        together = matching.identify(queries, rows, norms, starts, max_candidates=max_candidates, threshold=threshold)
+        for query, batched in zip(queries, together, strict=True):
+            alone = matching.identify(query[None], rows, norms, starts, max_candidates=max_candidates,
+                                      threshold=threshold)[0]
+            expected = naive_identify(query, rows, starts, max_candidates, threshold)
+            assert [(m.index, m.confidence) for m in batched] == [(m.index, m.confidence) for m in alone]
+            assert [(m.index, m.confidence) for m in batched] == expected
+
+
+def test_rank_persons_measures_every_face_of_a_candidate_not_only_the_one_proposed() -> None:
+    rows = np.zeros((4, 128), dtype=np.float32)
+    rows[0, 0], rows[1, 0], rows[2, 0], rows[3, 0] = 0.9, 0.2, 0.5, 0.7  # person 0: rows 0-1, person 1: 2-3
+    starts = np.array([0, 2])
+    ranked = matching.rank_persons(np.zeros(128, dtype=np.float32), rows, starts, np.array([1, 0, 1]),
+                                   max_candidates=5, threshold=0.0)
+    assert [(m.index, m.confidence) for m in ranked] == [(0, similarity.confidence_from_distance(0.2)),
+                                                          (1, similarity.confidence_from_distance(0.5))]
+    assert matching.rank_persons(np.zeros(128, dtype=np.float32), rows, starts, np.array([], dtype=np.int64),
+                                 max_candidates=5, threshold=0.0) == []
+
+
+def test_top_matches_breaks_ties_by_index_whatever_else_is_scored() -> None:
+    scores = np.array([0.2, 0.7, 0.7, 0.1, 0.7, 0.9])
+    assert [m.index for m in matching.top_matches(scores, 3, None)] == [5, 1, 2]
+    assert [m.index for m in matching.top_matches(scores[[0, 2, 4, 5]], 3, None)] == [3, 1, 2]
