@@ -184,7 +184,8 @@ class AuditEntry(WireModel):
     status: TenantStatus | None = None
     limited_access: LimitedAccess | None = None
     details: Mapping[str, Any] | None = None
-    """What identifies a trust anchor added or removed (id, name, device_class, fingerprint)."""
+    """What identifies a trust anchor added or removed: trust_anchor_id, name, device_class,
+    certificate_sha256 and certificate_subject."""
     seq: str | None = None
     """The entry's position in the chain, from 1."""
     key_id: str | None = None
