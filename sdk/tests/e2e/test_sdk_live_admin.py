@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sdk_live import Account, open_account
+from sdk_live import Account, open_account, signup_form
 from visage import (
     AdminClient,
     AuditKind,
@@ -14,7 +15,9 @@ from visage import (
     CaptureContext,
     CustomerType,
     DeviceClass,
+    InvalidRequestError,
     LimitedAccess,
+    ManagementClient,
     OperationClass,
     ProvenanceStatus,
     ReviewDecision,
@@ -67,6 +70,35 @@ def test_admin_reviews_and_reads_the_outbox(live: LiveVisage) -> None:
         outbox = list(admin.list_outbox())
         mine = [message for message in outbox if message.tenant_id == police.tenant_id]
         assert mine and all(message.to and message.subject for message in mine)
+
+
+def test_the_operator_sees_what_a_signup_stated_and_the_tenants_it_is_linked_to_live(live: LiveVisage) -> None:
+    domain = f"ruritania-{uuid.uuid4().hex[:8]}.example"
+    police = open_account(live.endpoint, customer_type=CustomerType.LAW_ENFORCEMENT, email=f"chief@{domain}",
+                          organization=f"Ruritania Constabulary {domain}")
+    ministry = open_account(live.endpoint, customer_type=CustomerType.GOVERNMENT, email=f"it@{domain}",
+                            organization=f"Ruritania Ministry {domain}")
+    with ManagementClient(live.endpoint) as anonymous:
+        stated = anonymous.sign_up(**signup_form(customer_type=CustomerType.GOVERNMENT), no_policing_function=True)
+    with AdminClient(live.endpoint, live.admin_token) as admin:
+        admin.review_tenant(police.tenant_id, decision=ReviewDecision.REJECT, reason="real-time use declared")
+        seen = admin.get_tenant(ministry.tenant_id)
+        assert seen.customer_type_to_confirm and not seen.no_policing_function
+        assert seen.limited_access is LimitedAccess.PENDING_REVIEW
+        [linked] = seen.linked_tenants
+        assert linked.tenant_id == police.tenant_id and linked.customer_type is CustomerType.LAW_ENFORCEMENT
+        assert linked.limited_access is LimitedAccess.REJECTED and linked.decisions[-1].decision == "reject"
+        assert any(domain in why for why in linked.linked_by)
+        with pytest.raises(InvalidRequestError) as unstated:
+            admin.review_tenant(ministry.tenant_id, decision=ReviewDecision.APPROVE, reason="looks fine")
+        assert unstated.value.target == "customer_type"
+        corrected = admin.review_tenant(ministry.tenant_id, decision=ReviewDecision.APPROVE, reason="it is police",
+                                        customer_type=CustomerType.LAW_ENFORCEMENT, country="IE")
+        assert (corrected.customer_type, corrected.country) == (CustomerType.LAW_ENFORCEMENT, "IE")
+
+        other = admin.get_tenant(stated.tenant_id)
+        assert other.no_policing_function and not other.customer_type_to_confirm and other.linked_tenants == ()
+        assert stated.tenant is not None and stated.tenant.no_policing_function
 
 
 def test_law_enforcement_cannot_verify_from_a_body_worn_camera_live(live: LiveVisage) -> None:
