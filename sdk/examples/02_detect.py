@@ -22,7 +22,7 @@ def main() -> None:
             return_face_landmarks=True,
             return_face_attributes=[FaceAttributeType.HEAD_POSE, FaceAttributeType.QUALITY_FOR_RECOGNITION],
         )
-    print(f"{len(faces)} face(s) in {image.name}, largest first")
+    print(f"{len(faces)} face(s) in {image.name}, largest first; content credentials: {faces.provenance}")
     for face in faces:
         box = face.face_rectangle
         print(f"- faceId {face.face_id}: {box.width}x{box.height} at ({box.left}, {box.top})")

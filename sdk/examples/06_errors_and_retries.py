@@ -12,10 +12,10 @@ from visage import (
     FaceClient,
     InvalidRequestError,
     NotFoundError,
-    PermissionDeniedError,
     RateLimitError,
     RetryPolicy,
     TermsOfUseViolation,
+    UnsupportedFeatureError,
     VisageError,
 )
 
@@ -27,8 +27,8 @@ def main() -> None:
     with FaceClient(endpoint(), need("VISAGE_KEY"), retry=retry, timeout=(5, 30)) as client:
         try:
             client.detect(photo("people/obama/obama.jpg"), return_face_attributes=["age"])
-        except PermissionDeniedError as error:
-            print(f"403 {error.code}: {error.message}")
+        except UnsupportedFeatureError as error:  # a retired attribute: refused for everyone, by a clause
+            print(f"403 {error.code}: {error.message} (clause {error.clause}, terms {error.policy_version})")
 
         try:
             client.verify_face_to_face("00000000-0000-4000-8000-000000000000",

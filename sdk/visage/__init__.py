@@ -5,9 +5,9 @@
         faces = client.detect(Path("photo.jpg"))
 
 Clients: `FaceClient` (data plane, deployment key), `ManagementClient` (signup, deployments, keys,
-large person groups by deployment, audit, policy dry run; management token), `AdminClient` (operator;
-admin token), each with the options of `ClientOptions`. Models are in `visage.models`, enums in
-`visage.enums`, errors in `visage.exceptions`.
+large person groups by deployment, audit, policy dry run; management token), `AdminClient` (operator:
+tenants, the trust list of capture-device CAs, audit, outbox; admin token), each with the options of
+`ClientOptions`. Models are in `visage.models`, enums in `visage.enums`, errors in `visage.exceptions`.
 """
 
 from visage._admin_client import AdminClient
@@ -22,14 +22,17 @@ from visage._transport import Clock, HttpRequest
 from visage._version import VERSION
 from visage.capture import Camera, CaptureContext, CaptureMode
 from visage.enums import (
+    AuditKind,
     CustomerType,
     DetectionModel,
+    DeviceClass,
     FaceAttributeType,
     FindSimilarMatchMode,
     KeyName,
     LimitedAccess,
     OperationClass,
     OperationStatus,
+    ProvenanceStatus,
     RecognitionModel,
     ReviewDecision,
     Sku,
@@ -47,6 +50,7 @@ from visage.exceptions import (
     RateLimitError,
     ServiceError,
     TermsOfUseViolation,
+    UnsupportedFeatureError,
     VisageError,
 )
 
@@ -57,6 +61,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "AdminClient",
+    "AuditKind",
     "AuthenticationError",
     "Camera",
     "CaptureContext",
@@ -67,6 +72,7 @@ __all__ = [
     "CustomerType",
     "DetectOptions",
     "DetectionModel",
+    "DeviceClass",
     "FaceAttributeType",
     "FaceClient",
     "FindSimilarMatchMode",
@@ -82,6 +88,7 @@ __all__ = [
     "OperationFailedError",
     "OperationStatus",
     "PermissionDeniedError",
+    "ProvenanceStatus",
     "RateLimitError",
     "RecognitionModel",
     "RetryPolicy",
@@ -91,6 +98,7 @@ __all__ = [
     "TenantStatus",
     "TermsOfUseViolation",
     "TrainingPoller",
+    "UnsupportedFeatureError",
     "VisageError",
     "__version__",
 ]

@@ -6,16 +6,19 @@ from typing import Unpack
 
 from visage import _fault_requests as faults
 from visage import _management_requests as build
+from visage import _trust_anchor_requests as trust_list
 from visage._client_base import BaseClient, ClientOptions, check_secret
 from visage._decode import decode, decode_list
 from visage._management_client import bearer
 from visage._paging import ItemPaged, single_page
-from visage.enums import CustomerType, LimitedAccess, ReviewDecision, TenantStatus
-from visage.models import AuditEntry, Fault, OutboxMessage, Tenant
+from visage.enums import CustomerType, DeviceClass, LimitedAccess, ReviewDecision, TenantStatus
+from visage.models import AdminTenant, AuditEntry, Fault, OutboxMessage, Tenant, TrustAnchor
 
 
 class AdminClient(BaseClient):
-    """Review, suspend and reinstate tenants; read the audit trail and the outbox; inject faults."""
+    """Review, suspend and reinstate tenants; keep the trust list of capture-device CAs; read the audit
+    trail and the outbox; inject faults. Method names are the operator API's operationIds in
+    snake_case, without `admin` (adminAddTrustAnchor is `add_trust_anchor`)."""
 
     def __init__(self, endpoint: str, admin_token: str, **options: Unpack[ClientOptions]) -> None:
         """`options`: `timeout`, `retry`, `session`, `clock` (see `ClientOptions`)."""
@@ -30,14 +33,17 @@ class AdminClient(BaseClient):
             limited_access=str(limited_access) if limited_access is not None else None)
         return single_page(lambda: decode_list(Tenant, self._transport.send(request)))
 
-    def get_tenant(self, tenant_id: str) -> Tenant:
-        return decode(Tenant, self._transport.send(build.build_admin_get_tenant_request(tenant_id)))
+    def get_tenant(self, tenant_id: str) -> AdminTenant:
+        """The tenant as the operator sees it: whether approving needs its customer type stated
+        (`customer_type_to_confirm`) and the other tenants of its organization (`linked_tenants`)."""
+        return decode(AdminTenant, self._transport.send(build.build_admin_get_tenant_request(tenant_id)))
 
     def review_tenant(self, tenant_id: str, *, decision: ReviewDecision | str, reason: str,
-                      customer_type: CustomerType | str | None = None) -> Tenant:
-        """Approve or reject Limited Access (optionally correcting the customer type)."""
+                      customer_type: CustomerType | str | None = None, country: str | None = None) -> Tenant:
+        """Approve or reject Limited Access, optionally correcting the customer type and the country
+        (ISO 3166-1 alpha-2). A signup that could be police must have its customer type stated."""
         return decode(Tenant, self._transport.send(build.build_review_tenant_request(
-            tenant_id, decision=decision, reason=reason, customer_type=customer_type)))
+            tenant_id, decision=decision, reason=reason, customer_type=customer_type, country=country)))
 
     def suspend_tenant(self, tenant_id: str, *, reason: str) -> Tenant:
         """Suspend a tenant: its keys and token stop working until reinstated."""
@@ -45,6 +51,27 @@ class AdminClient(BaseClient):
 
     def reinstate_tenant(self, tenant_id: str, *, reason: str) -> Tenant:
         return decode(Tenant, self._transport.send(build.build_reinstate_tenant_request(tenant_id, reason=reason)))
+
+    # The trust list: capture-device certificate authorities (C2PA provenance)
+
+    def add_trust_anchor(self, name: str, certificate: str | bytes, device_class: DeviceClass | str) -> TrustAnchor:
+        """List a CA (one PEM certificate with CA=true, valid now) whose devices' signed captures are
+        then trusted, their camera being `device_class`. Raises `InvalidRequestError` for anything
+        else (a device's own certificate, a chain, a key, an expired CA) and `ConflictError`
+        (TrustAnchorExists) when the CA is listed already. POST: not retried once it may have
+        reached the server."""
+        return decode(TrustAnchor, self._transport.send(trust_list.build_add_trust_anchor_request(
+            name, certificate, device_class)))
+
+    def list_trust_anchors(self) -> ItemPaged[TrustAnchor]:
+        """The trust list, oldest first."""
+        return single_page(lambda: decode_list(TrustAnchor, self._transport.send(
+            trust_list.build_list_trust_anchors_request())))
+
+    def delete_trust_anchor(self, anchor_id: str) -> None:
+        """Remove a CA from the trust list, at once: faces trusted under it count as untrusted from
+        then on (a leaked key, say). Raises `NotFoundError` when there is no such anchor."""
+        self._transport.send(trust_list.build_delete_trust_anchor_request(anchor_id))
 
     def list_audit(self, *, tenant_id: str | None = None, limit: int | None = None) -> ItemPaged[AuditEntry]:
         """The audit trail, newest first, optionally of one tenant."""

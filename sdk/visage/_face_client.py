@@ -16,8 +16,9 @@ from visage._person_groups import LargePersonGroupOperations, PersonGroupOperati
 from visage._polling import DEFAULT_POLLING_INTERVAL
 from visage._transport import HttpRequest
 from visage.capture import CaptureContext
-from visage.enums import FindSimilarMatchMode
+from visage.enums import FindSimilarMatchMode, ProvenanceStatus
 from visage.models import (
+    DetectResult,
     FaceDetectionResult,
     FaceFindSimilarResult,
     FaceGroupingResult,
@@ -27,6 +28,14 @@ from visage.models import (
 )
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
+PROVENANCE_HEADER = "x-visage-provenance"
+"""Detect answers what the image's C2PA content credentials showed: none, untrusted or trusted."""
+
+
+def _detected(response: requests.Response) -> DetectResult:
+    status = response.headers.get(PROVENANCE_HEADER)
+    return DetectResult(decode_list(FaceDetectionResult, response),
+                        provenance=ProvenanceStatus(status.strip()) if status and status.strip() else None)
 
 
 def _face_ids(face_ids: Sequence[str]) -> list[str]:
@@ -64,21 +73,23 @@ class FaceClient(BaseClient):
 
     # Detection
 
-    def detect(self, image: ImageInput, **options: Unpack[build.DetectOptions]) -> list[FaceDetectionResult]:
-        """Faces in an image (bytes, a binary file, or a path), largest first; [] when none.
+    def detect(self, image: ImageInput, **options: Unpack[build.DetectOptions]) -> DetectResult:
+        """Faces in an image (bytes, a binary file, or a path), largest first; empty when none.
 
         Options (`DetectOptions`) left out take the server's defaults (detection_01, recognition_01,
-        faceIds on); `capture` says how the image was captured.
+        faceIds on); `capture` says how the image was captured. The answer is a list of faces whose
+        `provenance` says what the image's C2PA content credentials showed (send a signed image
+        unchanged: any edit breaks its hash).
         """
         request = build.build_detect_request(read_image(image), options)
-        return decode_list(FaceDetectionResult, self._transport.send(request))
+        return _detected(self._transport.send(request))
 
-    def detect_from_url(self, url: str, **options: Unpack[build.DetectOptions]) -> list[FaceDetectionResult]:
-        """Faces in an image the server downloads from `url`, with the options of `detect` (Visage
-        refuses private addresses unless its operator allows them: `InvalidRequestError` with code
-        InvalidURL)."""
+    def detect_from_url(self, url: str, **options: Unpack[build.DetectOptions]) -> DetectResult:
+        """Faces in an image the server downloads from `url`, with the options and answer of `detect`
+        (Visage refuses private addresses unless its operator allows them: `InvalidRequestError` with
+        code InvalidURL)."""
         request = build.build_detect_from_url_request(url, options)
-        return decode_list(FaceDetectionResult, self._transport.send(request))
+        return _detected(self._transport.send(request))
 
     # Verification
 

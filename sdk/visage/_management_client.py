@@ -38,12 +38,17 @@ class ManagementClient(BaseClient):
         super().__init__(endpoint, path="", auth_headers=lambda: bearer(self._token), options=options)
 
     def sign_up(self, *, organization: str, email: str, customer_type: CustomerType | str, country: str,
-                use_cases: Sequence[str], accept_terms: bool) -> SignupResult:
+                use_cases: Sequence[str], accept_terms: bool,
+                no_policing_function: bool | None = None) -> SignupResult:
         """Create a tenant (no token needed). `country` is ISO 3166-1 alpha-2 (GB, US, ...);
-        `accept_terms=True` accepts the terms of use. Keep the answer's `management_token`."""
+        `accept_terms=True` accepts the terms of use. Keep the answer's `management_token`.
+
+        `no_policing_function=True` states that the organization has no police, law-enforcement,
+        border or criminal-investigation powers: a `government` signup that does not state it waits
+        for an operator's review (left out, the server takes false)."""
         request = build.build_sign_up_request(
             organization=organization, email=email, customer_type=customer_type, country=country,
-            use_cases=use_cases, accept_terms=accept_terms)
+            use_cases=use_cases, accept_terms=accept_terms, no_policing_function=no_policing_function)
         return decode(SignupResult, self._transport.send(request, authenticated=False))
 
     def get_tenant(self) -> Tenant:

@@ -13,13 +13,17 @@ from visage.enums import CustomerType, KeyName, OperationClass, ReviewDecision, 
 
 
 def build_sign_up_request(*, organization: str, email: str, customer_type: CustomerType | str, country: str,
-                          use_cases: Sequence[str], accept_terms: bool) -> HttpRequest:
+                          use_cases: Sequence[str], accept_terms: bool,
+                          no_policing_function: bool | None = None) -> HttpRequest:
     if isinstance(use_cases, str):
         raise TypeError("use_cases is a list of use-case ids, not one string")
-    return HttpRequest("POST", "signup", json={
+    body: dict[str, object] = {
         "organization": organization, "email": email, "customer_type": str(customer_type), "country": country,
         "use_cases": list(use_cases), "accept_terms": accept_terms,
-    })
+    }
+    if no_policing_function is not None:
+        body["no_policing_function"] = no_policing_function
+    return HttpRequest("POST", "signup", json=body)
 
 
 def build_get_tenant_request() -> HttpRequest:
@@ -97,10 +101,13 @@ def build_admin_get_tenant_request(tenant_id: str) -> HttpRequest:
 
 
 def build_review_tenant_request(tenant_id: str, *, decision: ReviewDecision | str, reason: str,
-                                customer_type: CustomerType | str | None) -> HttpRequest:
+                                customer_type: CustomerType | str | None,
+                                country: str | None = None) -> HttpRequest:
     body: dict[str, object] = {"decision": str(decision), "reason": reason}
     if customer_type is not None:
         body["customer_type"] = str(customer_type)
+    if country is not None:
+        body["country"] = country
     return HttpRequest("POST", f"{tenant_path(tenant_id)}/review", json=body)
 
 

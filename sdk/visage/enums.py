@@ -132,6 +132,8 @@ class LimitedAccess(ExtensibleEnum):
     APPROVED = "approved"
     PENDING_REVIEW = "pending_review"
     REJECTED = "rejected"
+    NOT_REQUESTED = "not_requested"
+    """The use cases declared at signup need detection only."""
 
 
 class ReviewDecision(ExtensibleEnum):
@@ -163,3 +165,44 @@ class OperationClass(ExtensibleEnum):
     FACE_ENROLLMENT = "face_enrollment"
     TRAINING = "training"
     COLLECTION_READ = "collection_read"
+
+
+class ProvenanceStatus(ExtensibleEnum):
+    """What the C2PA content credentials of an image showed, validated against the operator's trust list
+    (detect answers it in the `x-visage-provenance` header)."""
+
+    NONE = "none"
+    """The image carries no C2PA manifest."""
+    UNTRUSTED = "untrusted"
+    """A manifest Visage cannot trust: an unlisted CA, a validation error (expired certificate, bad
+    signature), bytes changed after signing, or an unreadable manifest."""
+    TRUSTED = "trusted"
+    """Signed under a listed CA, no validation error, and the bytes are the ones signed."""
+
+
+class DeviceClass(ExtensibleEnum):
+    """What kind of capture device (or system) a trust anchor's certificates are issued to."""
+
+    BODY_WORN = "body-worn"
+    DASH = "dash"
+    FIXED = "fixed"
+    HANDHELD = "handheld"
+    EVIDENCE_SYSTEM = "evidence-system"
+    """A digital evidence system that signs the footage it ingests, from any camera."""
+
+
+class AuditKind(ExtensibleEnum):
+    """What an audit entry records. Entries written before kinds existed read as policy decisions."""
+
+    POLICY_DECISION = "policy_decision"
+    """A recognition or enrollment call decided by the terms of use, allowed or refused."""
+    DETECT = "detect"
+    """A detect call, with the capture context and provenance its faceIds carry."""
+    CALL_OUTCOME = "call_outcome"
+    """How a call decided earlier ended (it shares the decision's request_id)."""
+    OPERATOR_REVIEW = "operator_review"
+    OPERATOR_CORRECTION = "operator_correction"
+    OPERATOR_SUSPENSION = "operator_suspension"
+    OPERATOR_REINSTATEMENT = "operator_reinstatement"
+    TRUST_LIST_CHANGE = "trust_list_change"
+    """A CA added to or removed from the trust list."""

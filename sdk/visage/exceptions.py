@@ -6,7 +6,8 @@
     ├── InvalidRequestError        400 (and 405, 413, 415): fix the request
     ├── AuthenticationError        401: wrong or missing key or token
     ├── PermissionDeniedError      403: refused; retrying will not help (Limited Access, quota, ...)
-    │   └── TermsOfUseViolation    403 TermsOfUseViolation: clause and policy_version say why
+    │   ├── TermsOfUseViolation    403 TermsOfUseViolation: clause and policy_version say why
+    │   └── UnsupportedFeatureError 403 UnsupportedFeature: Limited Access, F0, or a retired attribute
     ├── NotFoundError              404
     ├── ConflictError              409: exists already, or under training
     ├── RateLimitError             429: retry_after seconds
@@ -106,22 +107,46 @@ class PermissionDeniedError(VisageError):
     """403: the call is refused (Limited Access not approved, quota, retired attribute, ...)."""
 
 
+def _inner_error(error: VisageError, name: str) -> str | None:
+    """A text of the error's `innererror` (where Visage names a clause and a policy version)."""
+    inner = error.details.get("innererror")
+    value = inner.get(name) if isinstance(inner, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
 class TermsOfUseViolation(PermissionDeniedError):
     """403 TermsOfUseViolation: the terms of use forbid this call in this capture context."""
 
     @property
     def clause(self) -> str | None:
         """The id of the clause that refused the call, e.g. `le-realtime-identification`."""
-        inner = self.details.get("innererror")
-        value = inner.get("code") if isinstance(inner, Mapping) else None
-        return value if isinstance(value, str) else None
+        return _inner_error(self, "code")
 
     @property
     def policy_version(self) -> str | None:
-        """The version of the terms that applied, e.g. `2024-05`."""
-        inner = self.details.get("innererror")
-        value = inner.get("policyVersion") if isinstance(inner, Mapping) else None
-        return value if isinstance(value, str) else None
+        """The version of the terms that applied, e.g. `2026-12`."""
+        return _inner_error(self, "policyVersion")
+
+
+class UnsupportedFeatureError(PermissionDeniedError):
+    """403 UnsupportedFeature, in Azure's own words: recognition without Limited Access approval (or on
+    F0), or a retired attribute (age, gender, emotion, ...) that the terms refuse for everyone."""
+
+    @property
+    def clause(self) -> str | None:
+        """The clause of the terms that refused the call (`sensitive-attributes` for a retired
+        attribute); None when it was Limited Access, which is not a clause of the terms."""
+        return _inner_error(self, "code") if self.policy_version is not None else None
+
+    @property
+    def policy_version(self) -> str | None:
+        """The version of the terms whose clause refused the call."""
+        return _inner_error(self, "policyVersion")
+
+    @property
+    def reason(self) -> str | None:
+        """Visage's reason beside Azure's message, when it gives one (why Limited Access is not approved)."""
+        return _inner_error(self, "message")
 
 
 class NotFoundError(VisageError):
@@ -158,6 +183,7 @@ ERROR_CLASSES: Mapping[tuple[int, str | None], type[VisageError]] = {
     (401, None): AuthenticationError,
     (403, None): PermissionDeniedError,
     (403, "TermsOfUseViolation"): TermsOfUseViolation,
+    (403, "UnsupportedFeature"): UnsupportedFeatureError,
     (404, None): NotFoundError,
     (409, None): ConflictError,
     (429, None): RateLimitError,

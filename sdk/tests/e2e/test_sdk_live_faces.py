@@ -18,6 +18,7 @@ from visage import (
     NotFoundError,
     PermissionDeniedError,
     RecognitionModel,
+    UnsupportedFeatureError,
 )
 
 from tests.support.faces import photo
@@ -95,10 +96,11 @@ def test_error_map_with_the_servers_real_answers(account: Account, live: LiveVis
         with pytest.raises(InvalidRequestError) as not_an_image:
             client.detect(b"this is not an image" * 100)
         assert not_an_image.value.code in ("InvalidImage", "InvalidImageSize")
-        with pytest.raises(PermissionDeniedError) as retired:
+        with pytest.raises(UnsupportedFeatureError) as retired:
             client.detect(OBAMA.file, return_face_attributes=["age"])
         assert retired.value.status == 403 and retired.value.code == "UnsupportedFeature"
-        assert "deprecated" in retired.value.message
+        assert "deprecated" in retired.value.message and isinstance(retired.value, PermissionDeniedError)
+        assert retired.value.clause == "sensitive-attributes" and retired.value.policy_version == "2026-12"
     with FaceClient(live.endpoint, account.key1, api_version="v9.9") as wrong_version:
         with pytest.raises(NotFoundError):
             wrong_version.detect(OBAMA.file)

@@ -16,6 +16,7 @@ from visage import (
     RetryPolicy,
     ServiceError,
     TermsOfUseViolation,
+    UnsupportedFeatureError,
     VisageError,
 )
 from visage.exceptions import error_class_for
@@ -27,7 +28,7 @@ from visage_fakes import BASE, ENDPOINT, error_body
     (400, "FaceNotFound", InvalidRequestError),  # identify answers 400 for an unknown faceId, as Azure
     (401, "401", AuthenticationError),
     (401, "Unauthorized", AuthenticationError),
-    (403, "UnsupportedFeature", PermissionDeniedError),
+    (403, "UnsupportedFeature", UnsupportedFeatureError),
     (403, "QuotaExceeded", PermissionDeniedError),
     (403, "TermsOfUseViolation", TermsOfUseViolation),
     (404, "FaceNotFound", NotFoundError),
@@ -72,6 +73,27 @@ def test_terms_of_use_violation_names_the_clause_and_policy_version(http: respon
     assert isinstance(caught.value, PermissionDeniedError)
     assert caught.value.clause == "le-realtime-identification"
     assert caught.value.policy_version == "2024-05"
+
+
+def test_a_retired_attribute_names_its_clause_beside_azures_code(http: responses.RequestsMock) -> None:
+    body = error_body("UnsupportedFeature", "Feature is not supported, please check your request.",
+                      innererror={"code": "sensitive-attributes", "policyVersion": "2026-12"})
+    http.post(f"{BASE}/detect", status=403, json=body)
+    with no_retries() as client, pytest.raises(UnsupportedFeatureError) as caught:
+        client.detect(b"image", return_face_attributes=["age"])
+    assert isinstance(caught.value, PermissionDeniedError) and not isinstance(caught.value, TermsOfUseViolation)
+    assert (caught.value.clause, caught.value.policy_version) == ("sensitive-attributes", "2026-12")
+    assert caught.value.reason is None
+
+
+def test_limited_access_is_unsupported_feature_without_a_clause(http: responses.RequestsMock) -> None:
+    body = error_body("UnsupportedFeature", "Limited Access ...", innererror={
+        "code": "LimitedAccess", "message": "The tenant's Limited Access review is pending."})
+    http.post(f"{BASE}/verify", status=403, json=body)
+    with no_retries() as client, pytest.raises(UnsupportedFeatureError) as caught:
+        client.verify_face_to_face("a", "b")
+    assert caught.value.clause is None and caught.value.policy_version is None
+    assert caught.value.reason == "The tenant's Limited Access review is pending."
 
 
 def test_rate_limit_error_gives_retry_after(http: responses.RequestsMock) -> None:

@@ -20,10 +20,11 @@ from visage import (
     OperationClass,
     RecognitionModel,
     ReviewDecision,
+    ServiceError,
     Sku,
     TenantStatus,
 )
-from visage.models import LargePersonGroup
+from visage.models import AdminTenant, LargePersonGroup, Tenant
 from visage_fakes import ENDPOINT, body_of, error_body
 
 TENANT = {
@@ -207,7 +208,7 @@ def test_without_a_token_no_authorization_header_is_sent(http: responses.Request
 def test_admin_tenants(admin: AdminClient, http: responses.RequestsMock) -> None:
     listing = http.get(f"{ENDPOINT}/admin/v1/tenants", json=[TENANT],
                        match=[matchers.query_param_matcher({"status": "active", "limited_access": "pending_review"})])
-    http.get(f"{ENDPOINT}/admin/v1/tenants/t-1", json=TENANT)
+    http.get(f"{ENDPOINT}/admin/v1/tenants/t-1", json=ADMIN_TENANT)
     review = http.post(f"{ENDPOINT}/admin/v1/tenants/t-1/review", json={**TENANT, "customer_type": "government"})
     suspend = http.post(f"{ENDPOINT}/admin/v1/tenants/t-1/suspend", json={**TENANT, "status": "suspended"})
     http.post(f"{ENDPOINT}/admin/v1/tenants/t-1/reinstate", json=TENANT)
@@ -222,6 +223,59 @@ def test_admin_tenants(admin: AdminClient, http: responses.RequestsMock) -> None
     assert admin.reinstate_tenant("t-1", reason="resolved").status is TenantStatus.ACTIVE
     assert body_of(review.calls[0]) == {"decision": "approve", "reason": "checked", "customer_type": "government"}
     assert body_of(suspend.calls[0]) == {"reason": "abuse"}
+
+
+ADMIN_TENANT = {
+    **TENANT, "customer_type": "government", "limited_access": "pending_review", "no_policing_function": False,
+    "customer_type_to_confirm": True,
+    "linked_tenants": [{
+        "tenant_id": "t-0", "organization": "Contoso Police", "email": "chief@contoso.example",
+        "customer_type": "law_enforcement", "country": "GB", "status": "active", "limited_access": "rejected",
+        "created_at": "2026-01-30T09:30:00.000Z", "linked_by": ["the same email domain (contoso.example)"],
+        "decisions": [{"at": "2026-01-30T10:00:00.000Z", "decision": "reject", "reason": "real-time use",
+                       "by": "operator"}]}],
+}
+
+
+def test_admin_get_tenant_is_the_operators_view_with_linked_tenants(admin: AdminClient,
+                                                                    http: responses.RequestsMock) -> None:
+    http.get(f"{ENDPOINT}/admin/v1/tenants/t-1", json=ADMIN_TENANT)
+    tenant = admin.get_tenant("t-1")
+    assert isinstance(tenant, AdminTenant) and isinstance(tenant, Tenant)  # callers of the Tenant answer still work
+    assert tenant.customer_type_to_confirm and tenant.limited_access is LimitedAccess.PENDING_REVIEW
+    assert not tenant.no_policing_function and tenant.extra == {}
+    [linked] = tenant.linked_tenants
+    assert (linked.tenant_id, linked.customer_type, linked.limited_access) == (
+        "t-0", CustomerType.LAW_ENFORCEMENT, LimitedAccess.REJECTED)
+    assert linked.linked_by == ("the same email domain (contoso.example)",)
+    assert linked.decisions[0].reason == "real-time use"
+
+
+def test_admin_get_tenant_needs_the_operators_fields(admin: AdminClient, http: responses.RequestsMock) -> None:
+    http.get(f"{ENDPOINT}/admin/v1/tenants/t-1", json=TENANT)  # a tenant's own view is not the operator's
+    with pytest.raises(ServiceError, match="customer_type_to_confirm"):
+        admin.get_tenant("t-1")
+
+
+def test_a_review_can_correct_the_type_and_the_country(admin: AdminClient, http: responses.RequestsMock) -> None:
+    review = http.post(f"{ENDPOINT}/admin/v1/tenants/t-1/review", json={**TENANT, "country": "IE"})
+    reviewed = admin.review_tenant("t-1", decision=ReviewDecision.REJECT, reason="police force",
+                                   customer_type=CustomerType.LAW_ENFORCEMENT, country="IE")
+    assert reviewed.country == "IE"
+    assert body_of(review.calls[0]) == {"decision": "reject", "reason": "police force",
+                                        "customer_type": "law_enforcement", "country": "IE"}
+
+
+def test_sign_up_states_no_policing_function(http: responses.RequestsMock) -> None:
+    call = http.post(f"{ENDPOINT}/signup", status=201, json={
+        "tenant_id": "t-1", "status": "pending_verification", "limited_access": "approved",
+        "management_token": "secret", "tenant": {**TENANT, "customer_type": "government",
+                                                 "no_policing_function": True}})
+    with ManagementClient(ENDPOINT) as management:
+        result = management.sign_up(**{**SIGNUP_FORM, "customer_type": "government"},  # type: ignore[arg-type]
+                                    no_policing_function=True)
+    assert body_of(call.calls[0]) == {**SIGNUP_FORM, "customer_type": "government", "no_policing_function": True}
+    assert result.tenant is not None and result.tenant.no_policing_function
 
 
 def test_admin_audit_and_outbox(admin: AdminClient, http: responses.RequestsMock) -> None:

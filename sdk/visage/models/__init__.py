@@ -1,7 +1,8 @@
 """Typed models of Visage's answers: frozen, slotted dataclasses with snake_case fields.
 
 Every model keeps the names of an answer it does not know in `extra`, so a newer server never breaks
-an older SDK.
+an older SDK. `DetectResult` is the one that is not a dataclass: a list of faces that also holds the
+provenance of the image.
 """
 
 from visage.models._collections import (
@@ -18,6 +19,7 @@ from visage.models._collections import (
 )
 from visage.models._face import (
     BlurProperties,
+    DetectResult,
     ExposureProperties,
     FaceAttributes,
     FaceDetectionResult,
@@ -34,25 +36,30 @@ from visage.models._face import (
 )
 from visage.models._faults import Fault
 from visage.models._management import (
+    AdminTenant,
     AuditEntry,
     Decision,
     Deployment,
     DeploymentKeys,
+    LinkedTenant,
     OutboxMessage,
     PolicyDecision,
     SignupResult,
     Tenant,
 )
+from visage.models._provenance import Provenance, TrustAnchor
 from visage.models._wire import WireModel, wire_names
 
 __all__ = [
     "AddFaceResult",
+    "AdminTenant",
     "AuditEntry",
     "BlurProperties",
     "CreatePersonResult",
     "Decision",
     "Deployment",
     "DeploymentKeys",
+    "DetectResult",
     "ExposureProperties",
     "FaceAttributes",
     "Fault",
@@ -69,6 +76,7 @@ __all__ = [
     "LandmarkCoordinate",
     "LargeFaceList",
     "LargePersonGroup",
+    "LinkedTenant",
     "NoiseProperties",
     "OperationResult",
     "OutboxMessage",
@@ -76,9 +84,11 @@ __all__ = [
     "Person",
     "PersonGroup",
     "PolicyDecision",
+    "Provenance",
     "SignupResult",
     "Tenant",
     "TrainingResult",
+    "TrustAnchor",
     "WireModel",
     "models_and_wire_names",
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from visage.enums import BlurLevel, ExposureLevel, NoiseLevel, QualityForRecognition, RecognitionModel
+from visage.enums import BlurLevel, ExposureLevel, NoiseLevel, ProvenanceStatus, QualityForRecognition, RecognitionModel
 from visage.models._wire import WireModel
 
 
@@ -109,6 +110,32 @@ class FaceDetectionResult(WireModel):
     recognition_model: RecognitionModel | None = None
     face_landmarks: FaceLandmarks | None = None
     face_attributes: FaceAttributes | None = None
+
+
+class DetectResult(list[FaceDetectionResult]):
+    """The faces of a detect call, largest first, and the provenance of the image.
+
+    It is a list of `FaceDetectionResult` (index it, iterate it, compare it with a list: the
+    provenance is not compared); `provenance` is what the image's C2PA content credentials showed,
+    from the `x-visage-provenance` header. Under terms 2026-12 a law-enforcement tenant may recognize
+    only faces from trusted images captured more than 24 hours earlier.
+    """
+
+    __slots__ = ("_provenance",)
+
+    def __init__(self, faces: Iterable[FaceDetectionResult] = (), *,
+                 provenance: ProvenanceStatus | None = None) -> None:
+        super().__init__(faces)
+        self._provenance = provenance
+
+    @property
+    def provenance(self) -> ProvenanceStatus | None:
+        """`none`, `untrusted` or `trusted`; None when the server did not say (a Face API other than
+        Visage, or a Visage from before provenance)."""
+        return self._provenance
+
+    def __repr__(self) -> str:
+        return f"DetectResult({list.__repr__(self)}, provenance={self._provenance!r})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,12 +3,14 @@ on the wire, as those APIs are Visage's own."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from visage.capture import Camera, CaptureMode
-from visage.enums import CustomerType, LimitedAccess, OperationClass, Sku, TenantStatus
+from visage.enums import AuditKind, CustomerType, LimitedAccess, OperationClass, Sku, TenantStatus
+from visage.models._provenance import Provenance
 from visage.models._wire import WireModel
 
 
@@ -64,6 +66,38 @@ class Tenant(WireModel):
     email_verified: bool = False
     review_reasons: tuple[str, ...] = ()
     decisions: tuple[Decision, ...] = ()
+    no_policing_function: bool = False
+    """The signup stated that the organization has no policing function."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedTenant(WireModel):
+    """Another tenant of the same organization, as the operator sees it beside a tenant under review."""
+
+    _wire_case: ClassVar[str] = "snake"
+    tenant_id: str
+    organization: str
+    email: str
+    customer_type: CustomerType
+    country: str
+    status: TenantStatus
+    limited_access: LimitedAccess
+    created_at: datetime
+    linked_by: tuple[str, ...]
+    """What the two tenants share, in words: the same email address, email domain or organization name."""
+    decisions: tuple[Decision, ...] = ()
+    """The operator's earlier decisions on that tenant (a rejection, a suspension, ...)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdminTenant(Tenant):
+    """A tenant as the operator sees it (`AdminClient.get_tenant`): a `Tenant`, with whether approving
+    needs its customer type stated, and the other tenants of its organization."""
+
+    customer_type_to_confirm: bool
+    """The signup could be police under another type: `review_tenant(..., customer_type=...)` must state it."""
+    linked_tenants: tuple[LinkedTenant, ...]
+    """Tenants linked by email address, email domain or organization name, oldest first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +116,27 @@ class SignupResult(WireModel):
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry(WireModel):
-    """One recognition decision, allowed or refused, as the audit trail keeps it (newest first).
-    Parts a record does not have are None; names this SDK does not know are in `extra`."""
+    """One entry of the audit trail (newest first): what happened is its `kind`. Parts an entry does not
+    have are None (or empty); names this SDK does not know are in `extra`.
+
+    - `POLICY_DECISION`: a recognition or enrollment call, allowed or refused (`decision`, `clause`,
+      `realtime`, `reasons`), with the provenance of the call's image and of each face it used, the
+      doubts of the signals a caller cannot choose, `route`, `api_version` and `collection`;
+    - `DETECT`: the capture context and `provenance` the call's `face_ids` carry;
+    - `CALL_OUTCOME`: the `outcome_status` of a call decided earlier (same `request_id`);
+    - `OPERATOR_*`: an operator's `action` on the tenant, with `reason` and `by`, and where the tenant
+      stands after it (`customer_type`, `country`, `status`, `limited_access`);
+    - `TRUST_LIST_CHANGE`: a CA `action` `add` or `remove`, what identifies it in `details`.
+
+    Numbers of the flat record (`recent_calls`, `recent_faces`, `outcome_status`, `seq`) are kept as
+    the strings the server wrote.
+    """
 
     _wire_case: ClassVar[str] = "snake"
     _empty_is_none: ClassVar[bool] = True
     id: str
+    kind: AuditKind = AuditKind.POLICY_DECISION
+    """Entries written before kinds existed have none on the wire: they are policy decisions."""
     time: datetime | None = None
     request_id: str | None = None
     tenant_id: str | None = None
@@ -97,22 +146,65 @@ class AuditEntry(WireModel):
     deployment: str | None = None
     sku: Sku | None = None
     operation: OperationClass | None = None
+    """The operation class a policy decision was about."""
+    route: str | None = None
+    """The operationId of the call (`detect`, `identifyFromLargePersonGroup`, ...)."""
+    api_version: str | None = None
+    collection: str | None = None
+    """The person group or face list the call used."""
     capture_mode: CaptureMode | None = None
     captured_at: datetime | None = None
     camera: Camera | None = None
+    """The capture headers the caller sent: its word, on the record."""
     face_modes: str | None = None
+    provenance: Provenance | None = None
+    """What the content credentials of the call's image showed (a detect's, or an enrollment's)."""
+    face_provenance: tuple[Provenance, ...] = ()
+    """The provenance of each faceId the call used, in order."""
+    doubts: tuple[str, ...] = ()
+    """Signals a caller cannot choose that doubted its word (real time for law enforcement)."""
+    face_ids: tuple[str, ...] = ()
     recent_calls: str | None = None
+    recent_faces: str | None = None
+    """Faces the tenant or its organization handled in the cadence window, this call's included."""
     realtime: bool | None = None
     decision: str | None = None
-    """`allowed` or `refused`."""
+    """`allowed` or `refused` (policy decisions only)."""
     code: str | None = None
     clause: str | None = None
     policy_version: str | None = None
     reasons: tuple[str, ...] = ()
+    outcome_status: str | None = None
+    """The HTTP status the call ended with, when known."""
+    action: str | None = None
+    """An operator's action (approve, reject, correct_customer_type, correct_country, suspend,
+    reinstate), or a trust-list change (add, remove)."""
+    reason: str | None = None
+    by: str | None = None
+    status: TenantStatus | None = None
+    limited_access: LimitedAccess | None = None
+    details: Mapping[str, Any] | None = None
+    """What identifies a trust anchor added or removed: trust_anchor_id, name, device_class,
+    certificate_sha256 and certificate_subject."""
+    seq: str | None = None
+    """The entry's position in the chain, from 1."""
+    key_id: str | None = None
+    """Names the key the entry was chained with."""
+    prev: str | None = None
+    hash: str | None = None
 
     @property
-    def allowed(self) -> bool:
+    def allowed(self) -> bool | None:
+        """For a policy decision, whether the call was allowed; None for every other kind (a detect
+        entry was not "refused"). To find refusals, use `refused`."""
+        if self.kind is not AuditKind.POLICY_DECISION:
+            return None
         return self.decision == "allowed"
+
+    @property
+    def refused(self) -> bool:
+        """True only for a policy decision that refused the call."""
+        return self.kind is AuditKind.POLICY_DECISION and self.decision == "refused"
 
 
 @dataclass(frozen=True, slots=True)
