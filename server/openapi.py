@@ -18,7 +18,6 @@ from flask import Flask
 from marshmallow import Schema
 from werkzeug.routing import Rule
 
-from server import defaults
 from server.api.contract import BodyKind, Contract, Reply, Security, contract_of
 from server.domain.capture import CAMERA_HEADER, CAPTURED_AT_HEADER, MODE_HEADER, Camera, CaptureMode
 from server.schemas.base import REQUIRED_IN_DOCUMENT
@@ -161,7 +160,7 @@ def _path_parameters(rule: Rule, declared: Contract) -> list[dict[str, Any]]:
     for argument in _ARGUMENT.findall(rule.rule):
         schema: dict[str, Any] = {"type": "string"}
         if argument == "api_version":
-            schema["enum"] = list(defaults.API_VERSIONS)
+            schema["enum"] = list(declared.api_versions)
         parameters.append({"in": "path", "name": _path_name(argument, declared), "required": True, "schema": schema})
     return parameters
 

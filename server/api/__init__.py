@@ -13,6 +13,7 @@ from server.api import (
     health,
     management,
     management_collections,
+    person_directory,
     recognition,
     signup,
 )
@@ -20,7 +21,7 @@ from server.api import (
 SURFACES = (dataplane, signup, management, admin, health, docs)
 """Modules that own a blueprint."""
 
-DATA_PLANE_ROUTES = (detection, recognition, collections)
+DATA_PLANE_ROUTES = (detection, recognition, collections, person_directory)
 """Modules that add their routes to the data plane's blueprint (importing them registers them)."""
 
 MANAGEMENT_ROUTES = (management_collections,)

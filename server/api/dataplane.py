@@ -20,7 +20,7 @@ from typing import Any, TypeVar, cast
 from flask import Blueprint, current_app, g, request
 
 from server import defaults
-from server.api.contract import current_contract
+from server.api.contract import contract_of, current_contract
 from server.domain.callers import Caller
 from server.domain.capture import CaptureContext
 from server.domain.faces import FaceRecord
@@ -47,7 +47,8 @@ View = TypeVar("View", bound=Callable[..., Any])
 @bp.url_value_preprocessor
 def _take_api_version(endpoint: str | None, values: dict[str, Any] | None) -> None:
     version = (values or {}).pop("api_version", None)
-    if version not in defaults.API_VERSIONS:
+    declared = contract_of(current_app.view_functions[endpoint]) if endpoint else None
+    if version not in (declared.api_versions if declared else defaults.API_VERSIONS):
         raise NotFound("Resource not found.", code="404")
     g.api_version = version
 
