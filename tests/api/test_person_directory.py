@@ -18,7 +18,15 @@ from tests.support.faces import photo
 from tests.support.http import serve_bytes
 from tests.support.images import encode
 from tests.support.tenants import Account, sign_up
-from tests.support.terms import snapshot
+from tests.support.terms import (
+    approve,
+    detect_face,
+    list_test_cameras,
+    live,
+    recorded,
+    signed_photo,
+    snapshot,
+)
 
 PREVIEW = "v1.2-preview.1"
 OBAMA, OBAMA_PROBE = "people/obama/obama_small.jpg", "people/obama/obama2.jpg"
@@ -35,8 +43,8 @@ class Directory:
         self.client, self.account, self.version = client, account, version
 
     def call(self, method: str, path: str, body: Any = None, data: bytes | None = None, version: str | None = None,
-             **query: str) -> Any:
-        headers = dict(self.account.key_header)
+             capture: dict[str, str] | None = None, **query: str) -> Any:
+        headers = {**self.account.key_header, **(capture or {})}
         if data is not None:
             headers["Content-Type"] = "application/octet-stream"
         qs = "&".join(f"{k}={v}" for k, v in query.items())
@@ -422,3 +430,49 @@ def test_another_tenants_directory_is_not_found(client: FlaskClient, pd: Directo
     mine = pd.detect(OBAMA_PROBE)
     assert error(stranger.call("POST", "/identify", {"faceIds": [mine], "personIds": ["*"]}))[:2] == (
         400, "FaceNotFound")
+
+
+# terms of use --------------------------------------------------------------------------------
+
+@pytest.fixture
+def police(client: FlaskClient) -> Directory:
+    """An approved law-enforcement tenant outside the US, with one person in its directory."""
+    account = sign_up(client, customer_type="law_enforcement", country="GB", organization="Kent Police",
+                      use_cases=["investigative_identification"])
+    approve(client, account.tenant_id, "investigations on recorded material")
+    return Directory(client, account)
+
+
+def test_police_cannot_enrol_a_live_face_in_the_directory(police: Directory, redis_db: Redis) -> None:
+    person = police.person("suspect")
+    path = f"/persons/{person}/recognitionModels/recognition_04/persistedfaces"
+    before, audited = snapshot(redis_db), redis_db.xlen("visage:audit")
+    for capture in (live(), {}, recorded()):
+        refused = police.call("POST", path, data=photo(OBAMA).read(), capture=capture)
+        assert error(refused)[:2] == (403, "TermsOfUseViolation"), capture
+        assert refused.get_json()["error"]["innererror"]["code"] == "le-realtime-identification"
+    assert snapshot(redis_db) == before
+    assert redis_db.xlen("visage:audit") == audited + 3
+    list_test_cameras(police.client)
+    police.done(police.call("POST", path, data=signed_photo(OBAMA)))
+
+
+def test_police_identify_against_the_directory_only_on_old_trusted_footage(police: Directory) -> None:
+    person = police.person("suspect")
+    list_test_cameras(police.client)
+    police.done(police.call("POST", f"/persons/{person}/recognitionModels/recognition_04/persistedfaces",
+                            data=signed_photo(OBAMA)))
+    group = {"name": "g", "addPersonIds": [person]}
+    police.done(police.call("PUT", "/dynamicpersongroups/wanted", group))
+    live_probe = detect_face(police.client, police.account, live(), path=OBAMA_PROBE)
+    for scope in ({"personIds": ["*"]}, {"personIds": [person]}, {"dynamicPersonGroupId": "wanted"}):
+        refused = police.call("POST", "/identify", {"faceIds": [live_probe], **scope}, capture=live())
+        assert error(refused)[:2] == (403, "TermsOfUseViolation"), scope
+    refused = police.call("POST", "/verify", {"faceId": live_probe, "personId": person}, capture=live())
+    assert error(refused)[:2] == (403, "TermsOfUseViolation")
+    detected = police.call("POST", "/detect", data=signed_photo(OBAMA_PROBE), recognitionModel="recognition_04")
+    assert detected.headers["x-visage-provenance"] == "trusted"
+    trusted = detected.get_json()[0]["faceId"]
+    found = police.call("POST", "/identify", {"faceIds": [trusted], "dynamicPersonGroupId": "wanted"})
+    assert found.status_code == 200, found.get_json()
+    assert [c["personId"] for c in found.get_json()[0]["candidates"]] == [person]

@@ -107,8 +107,8 @@ def realtime_under_the_clause(headers: dict[str, str], kinds: list[str], signed_
 
 def well_formed_body(operation: str, ids: list[str], shape: int) -> tuple[dict[str, Any], list[int]]:
     """A body each recognition route accepts, and the positions of the faces it names; `shape` picks
-    one of its forms (2: against the PersonDirectory, where the route has one). A body that is not well formed is refused as a bad request before the terms
-    of use are asked (tested apart below)."""
+    one of its forms (2: against the PersonDirectory, where the route has one). A body that is not
+    well formed is refused as a bad request before the terms of use are asked (tested apart below)."""
     every = list(range(len(ids)))
     person = "00000000-0000-0000-0000-000000000001"
     if operation == "verification":
