@@ -23,6 +23,7 @@ from server.domain.person_directory import RECOGNITION_MODELS, DirectoryPerson, 
 from server.domain.provenance import Provenance
 from server.store import keys
 from server.store.codec import blob, decode_hash, text
+from server.store.collections import ADD_PERSON_FACE, DELETE_PERSON_FACE
 
 PersonFaceBatch = list[tuple[str, tuple[str, ...]]]
 """(person id, its persisted face ids of one recognition model), for a batch of persons."""
@@ -40,41 +41,6 @@ return 'ok'
 _REPLACE_FIELD = """
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 'missing' end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 'ok'
-"""
-
-_ADD_FACE = """
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 'no-person' end
-local list = redis.call('HGET', KEYS[2], ARGV[1])
-local count = 0
-if list and list ~= '' then
-  local _, commas = string.gsub(list, ',', ',')
-  count = commas + 1
-end
-if count >= tonumber(ARGV[5]) then return 'quota' end
-if count > 0 then list = list .. ',' .. ARGV[2] else list = ARGV[2] end
-redis.call('HSET', KEYS[2], ARGV[1], list)
-redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
-redis.call('HSET', KEYS[4], ARGV[2], ARGV[4])
-return 'ok'
-"""
-
-_DELETE_FACE = """
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 'no-person' end
-local list = redis.call('HGET', KEYS[2], ARGV[1]) or ''
-local kept = {}
-local found = false
-for id in string.gmatch(list, '[^,]+') do
-  if id == ARGV[2] then found = true else table.insert(kept, id) end
-end
-if not found then return 'no-face' end
-if #kept > 0 then
-  redis.call('HSET', KEYS[2], ARGV[1], table.concat(kept, ','))
-else
-  redis.call('HDEL', KEYS[2], ARGV[1])
-end
-redis.call('HDEL', KEYS[3], ARGV[2])
-redis.call('HDEL', KEYS[4], ARGV[2])
 return 'ok'
 """
 
@@ -245,8 +211,9 @@ class DirectoryStore:
                  max_faces: int) -> str:
         """'ok', 'no-person' or 'quota'."""
         vector = embedding.astype(np.float32).tobytes()
-        return self._run(_ADD_FACE, [self._key("persons"), *self._model_keys(model)],
-                         [face.person_id, face.face_id, face.to_json(), vector, max_faces])
+        outcome = self._run(ADD_PERSON_FACE, [self._key("persons"), self._key("persons"), *self._model_keys(model)],
+                            [face.person_id, face.face_id, face.to_json(), vector, max_faces])
+        return "no-person" if outcome == "no-collection" else outcome
 
     def face_ids(self, model: RecognitionModel, person_id: str) -> tuple[str, ...]:
         return _ids(self.redis.hget(self._faces_key(model, "person-faces"), person_id))
@@ -260,7 +227,7 @@ class DirectoryStore:
 
     def delete_face(self, model: RecognitionModel, person_id: str, face_id: str) -> str:
         """'ok', 'no-person' or 'no-face'."""
-        return self._run(_DELETE_FACE, [self._key("persons"), *self._model_keys(model)], [person_id, face_id])
+        return self._run(DELETE_PERSON_FACE, [self._key("persons"), *self._model_keys(model)], [person_id, face_id])
 
     def embeddings(self, model: RecognitionModel, face_ids: Sequence[str]) -> list[np.ndarray | None]:
         raws = self.redis.hmget(self._faces_key(model, "embeddings"), list(face_ids)) if face_ids else []
