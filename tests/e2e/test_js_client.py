@@ -2,8 +2,8 @@
 lock file), unchanged, against a live `visage up` with an endpoint and a key: the PersonDirectory
 with the client's own long-running operation pollers.
 
-Node.js 18 or later must be on PATH. The client comes from tests/e2e/js/package-lock.json: when
-node_modules is missing, `npm ci` installs exactly the locked versions (the only download, once).
+Node.js 20 or later must be on PATH (the locked @azure/core packages need it; Debian 12's own
+nodejs is 18). When node_modules is missing, `npm ci` installs exactly the locked versions, once.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ SCRIPT_TIMEOUT = 180
 
 def node() -> str:
     found = shutil.which("node")
-    assert found, "Node.js is needed on PATH for the official JavaScript client's test (apt-get install nodejs npm)"
+    assert found, "Node.js 20 or later is needed on PATH for the official JavaScript client's test"
     version = subprocess.run([found, "--version"], capture_output=True, text=True, check=True).stdout.strip()
-    assert int(version.lstrip("v").split(".")[0]) >= 18, f"Node.js 18 or later is needed, found {version}"
+    assert int(version.lstrip("v").split(".")[0]) >= 20, f"Node.js 20 or later is needed, found {version}"
     return found
 
 
