@@ -42,6 +42,13 @@ from visage.models._management import (
     SignupResult,
     Tenant,
 )
+from visage.models._person_directory import (
+    DynamicPersonGroup,
+    DynamicPersonGroupPersons,
+    DynamicPersonGroupReferences,
+    PersonDirectoryFaces,
+    PersonDirectoryPerson,
+)
 from visage.models._wire import WireModel, wire_names
 
 __all__ = [
@@ -52,6 +59,9 @@ __all__ = [
     "Decision",
     "Deployment",
     "DeploymentKeys",
+    "DynamicPersonGroup",
+    "DynamicPersonGroupPersons",
+    "DynamicPersonGroupReferences",
     "ExposureProperties",
     "FaceAttributes",
     "FaceDetectionResult",
@@ -72,6 +82,8 @@ __all__ = [
     "OutboxMessage",
     "PersistedFace",
     "Person",
+    "PersonDirectoryFaces",
+    "PersonDirectoryPerson",
     "PersonGroup",
     "PolicyDecision",
     "SignupResult",
