@@ -18,7 +18,6 @@ from flask import Flask
 from marshmallow import Schema
 from werkzeug.routing import Rule
 
-from server import defaults
 from server.api.contract import BodyKind, Contract, Reply, Security, contract_of
 from server.domain.capture import CAMERA_HEADER, CAPTURED_AT_HEADER, MODE_HEADER, Camera, CaptureMode
 from server.domain.starter import STARTER_NAME
@@ -177,7 +176,7 @@ def _path_parameters(rule: Rule, declared: Contract) -> list[dict[str, Any]]:
     for argument in _ARGUMENT.findall(rule.rule):
         schema: dict[str, Any] = {"type": "string"}
         if argument == "api_version":
-            schema["enum"] = list(defaults.API_VERSIONS)
+            schema["enum"] = list(declared.api_versions)
         name = _path_name(argument, declared)
         parameter = {"in": "path", "name": name, "required": True, "schema": schema}
         if name in PATH_EXAMPLES:

@@ -16,7 +16,7 @@ from visage._face_client import FaceClient
 from visage._face_requests import DetectOptions
 from visage._management_client import ManagementClient
 from visage._paging import ItemPaged
-from visage._polling import TrainingPoller
+from visage._polling import DirectoryPoller, OperationPoller, TrainingPoller
 from visage._retry import RetryPolicy
 from visage._transport import Clock, HttpRequest
 from visage._version import VERSION
@@ -73,6 +73,7 @@ __all__ = [
     "DetectOptions",
     "DetectionModel",
     "DeviceClass",
+    "DirectoryPoller",
     "FaceAttributeType",
     "FaceClient",
     "FindSimilarMatchMode",
@@ -86,6 +87,7 @@ __all__ = [
     "NotFoundError",
     "OperationClass",
     "OperationFailedError",
+    "OperationPoller",
     "OperationStatus",
     "PermissionDeniedError",
     "ProvenanceStatus",

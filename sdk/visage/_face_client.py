@@ -12,6 +12,7 @@ from visage._client_base import DEFAULT_API_VERSION, BaseClient, ClientOptions, 
 from visage._decode import decode, decode_list
 from visage._face_lists import FaceListOperations, LargeFaceListOperations
 from visage._images import ImageInput, read_image
+from visage._person_directory import PersonDirectoryOperations, directory_api_version
 from visage._person_groups import LargePersonGroupOperations, PersonGroupOperations
 from visage._polling import DEFAULT_POLLING_INTERVAL
 from visage._transport import HttpRequest
@@ -54,8 +55,9 @@ class FaceClient(BaseClient):
     sends no Retry-After) and `clock` (tests).
 
     Collections are attribute groups: `large_person_groups`, `person_groups`, `large_face_lists`,
-    `face_lists` (each with `.persons` and/or `.faces`). Every call raises a `VisageError` subclass on
-    failure (see `visage.exceptions`).
+    `face_lists` (each with `.persons` and/or `.faces`), and `person_directory` (persons with faces
+    per recognition model, dynamic person groups; served under the preview API versions). Every call
+    raises a `VisageError` subclass on failure (see `visage.exceptions`).
     """
 
     def __init__(self, endpoint: str, key: str | KeyCredential, *, api_version: str = DEFAULT_API_VERSION,
@@ -70,6 +72,9 @@ class FaceClient(BaseClient):
         self.person_groups = PersonGroupOperations(self._transport, polling_interval=polling_interval)
         self.large_face_lists = LargeFaceListOperations(self._transport, polling_interval=polling_interval)
         self.face_lists = FaceListOperations(self._transport)
+        self.person_directory = PersonDirectoryOperations(
+            self._transport, base_url=f"{self.endpoint}/face/{directory_api_version(api_version)}",
+            polling_interval=polling_interval)
 
     # Detection
 
@@ -113,6 +118,13 @@ class FaceClient(BaseClient):
             face_id, person_id, group_key="personGroupId", group_id=person_group_id, capture=capture)
         return decode(FaceVerificationResult, self._transport.send(request))
 
+    def verify_from_person_directory(self, face_id: str, person_id: str, *,
+                                     capture: CaptureContext | None = None) -> FaceVerificationResult:
+        """Whether a faceId is a PersonDirectory person (against its faces of the face's model)."""
+        request = build.build_verify_from_group_request(face_id, person_id, group_key=None, group_id=None,
+                                                        capture=capture)
+        return decode(FaceVerificationResult, self._transport.send(request))
+
     # Identification
 
     def identify_from_large_person_group(
@@ -133,7 +145,29 @@ class FaceClient(BaseClient):
         return self._identify(face_ids, "personGroupId", person_group_id, max_num_of_candidates_returned,
                               confidence_threshold, capture)
 
-    def _identify(self, face_ids: Sequence[str], group_key: str, group_id: str, max_candidates: int | None,
+    def identify_from_person_directory(
+        self, face_ids: Sequence[str], person_ids: Sequence[str], *,
+        max_num_of_candidates_returned: int | None = None, confidence_threshold: float | None = None,
+        capture: CaptureContext | None = None,
+    ) -> list[FaceIdentificationResult]:
+        """Who each of 1 to 10 faceIds is, among 1 to 30 PersonDirectory persons, or `["*"]` for the
+        whole directory (no training needed)."""
+        if isinstance(person_ids, str):
+            raise TypeError('person_ids is a list of person ids (or ["*"]), not one string')
+        return self._identify(face_ids, "personIds", list(person_ids), max_num_of_candidates_returned,
+                              confidence_threshold, capture)
+
+    def identify_from_dynamic_person_group(
+        self, face_ids: Sequence[str], dynamic_person_group_id: str, *,
+        max_num_of_candidates_returned: int | None = None, confidence_threshold: float | None = None,
+        capture: CaptureContext | None = None,
+    ) -> list[FaceIdentificationResult]:
+        """Who each of 1 to 10 faceIds is, among the persons a dynamic person group references."""
+        return self._identify(face_ids, "dynamicPersonGroupId", dynamic_person_group_id,
+                              max_num_of_candidates_returned, confidence_threshold, capture)
+
+    def _identify(self, face_ids: Sequence[str], group_key: str, group_id: str | list[str],
+                  max_candidates: int | None,
                   confidence_threshold: float | None,
                   capture: CaptureContext | None) -> list[FaceIdentificationResult]:
         request = build.build_identify_request(

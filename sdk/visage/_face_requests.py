@@ -96,16 +96,20 @@ def build_verify_face_to_face_request(face_id1: str, face_id2: str, *,
                        headers=capture_headers(capture))
 
 
-def build_verify_from_group_request(face_id: str, person_id: str, *, group_key: str, group_id: str,
+def build_verify_from_group_request(face_id: str, person_id: str, *, group_key: str | None, group_id: str | None,
                                     capture: CaptureContext | None) -> HttpRequest:
-    """`group_key` is `personGroupId` or `largePersonGroupId`."""
-    return HttpRequest("POST", "verify", json={"faceId": face_id, "personId": person_id, group_key: group_id},
-                       headers=capture_headers(capture))
+    """`group_key` is `personGroupId` or `largePersonGroupId`, or None for a PersonDirectory person."""
+    body: dict[str, object] = {"faceId": face_id, "personId": person_id}
+    if group_key is not None:
+        body[group_key] = group_id
+    return HttpRequest("POST", "verify", json=body, headers=capture_headers(capture))
 
 
-def build_identify_request(face_ids: Sequence[str], *, group_key: str, group_id: str,
+def build_identify_request(face_ids: Sequence[str], *, group_key: str, group_id: str | list[str],
                            max_num_of_candidates_returned: int | None, confidence_threshold: float | None,
                            capture: CaptureContext | None) -> HttpRequest:
+    """`group_key` is `personGroupId`, `largePersonGroupId`, `dynamicPersonGroupId`, or `personIds`
+    (with a list of person ids, or `["*"]`)."""
     body: dict[str, object] = {"faceIds": list(face_ids), group_key: group_id}
     if max_num_of_candidates_returned is not None:
         body["maxNumOfCandidatesReturned"] = max_num_of_candidates_returned

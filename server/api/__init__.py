@@ -14,6 +14,7 @@ from server.api import (
     management,
     management_collections,
     metrics,
+    person_directory,
     recognition,
     signup,
 )
@@ -21,7 +22,7 @@ from server.api import (
 SURFACES = (dataplane, signup, management, admin, health, docs, metrics)
 """Modules that own a blueprint."""
 
-DATA_PLANE_ROUTES = (detection, recognition, collections)
+DATA_PLANE_ROUTES = (detection, recognition, collections, person_directory)
 """Modules that add their routes to the data plane's blueprint (importing them registers them)."""
 
 MANAGEMENT_ROUTES = (management_collections,)

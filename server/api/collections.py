@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, g, url_for
+from flask import Response, g
 from marshmallow import Schema
 
 from server.api import bodies
@@ -28,7 +28,7 @@ from server.api.contract import (
     reply,
 )
 from server.api.dataplane import admit, bp, current_caller, operation
-from server.api.urls import base_url
+from server.api.urls import operation_location
 from server.domain import detection as detection_rules
 from server.domain.collections import RULES, CollectionKind, KindRules
 from server.domain.operations import OperationClass
@@ -208,9 +208,8 @@ def delete_face(kind: CollectionKind, collection_id: str, face_id: str, person_i
           headers=("operation-Location", RETRY_AFTER))]))
 def train(kind: CollectionKind, collection_id: str) -> Response:
     run = training.train(get_redis(), current_caller(), kind, collection_id)
-    location = base_url() + url_for("dataplane.get_operation", api_version=g.api_version,
-                                    operation_id=run.operation_id)
-    return reply(status=202, headers={"operation-Location": location, RETRY_AFTER: str(RETRY_AFTER_SECONDS)})
+    return reply(status=202, headers={"operation-Location": operation_location(run.operation_id),
+                                      RETRY_AFTER: str(RETRY_AFTER_SECONDS)})
 
 
 @shape(Shape(READ, "The latest training of a {noun}", replies=lambda rules: [
@@ -223,11 +222,11 @@ def get_training(kind: CollectionKind, collection_id: str) -> Response:
 
 @bp.get("/operations/<operation_id>")
 @operation(READ)
-@contract(operation_id="getOperationResult", summary="Get a long-running operation (training)", tag="Operations",
-          security=Security.KEY, path_names={"operation_id": "operationId"}, errors=DATA_PLANE_ERRORS,
+@contract(operation_id="getOperationResult", summary="Get a long-running operation (training, PersonDirectory)",
+          tag="Operations", security=Security.KEY, path_names={"operation_id": "operationId"}, errors=DATA_PLANE_ERRORS,
           replies=[Reply(200, "The operation.", schemas.OperationResultSchema, headers=(RETRY_AFTER,))])
 def get_operation(operation_id: str) -> Response:
-    """A long-running operation (training) of the caller's deployment."""
+    """A long-running operation (a training, or a PersonDirectory write) of the caller's deployment."""
     run = training.operation_status(get_redis(), current_caller(), operation_id)
     return reply(run, headers={RETRY_AFTER: str(RETRY_AFTER_SECONDS)} if run.in_progress else None)
 

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from flask import Response, current_app, request
 from marshmallow import Schema
 
+from server import defaults
 from server.api import bodies
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -71,6 +72,8 @@ class Contract:
     body_required: bool = True
     path_names: tuple[tuple[str, str], ...] = ()
     description: str = ""
+    api_versions: tuple[str, ...] = defaults.API_VERSIONS
+    """The data-plane versions that serve it; under the others it is 404, as on Azure."""
 
 
 def declare(**fields: Any) -> Contract:

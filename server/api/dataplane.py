@@ -49,7 +49,8 @@ View = TypeVar("View", bound=Callable[..., Any])
 @bp.url_value_preprocessor
 def _take_api_version(endpoint: str | None, values: dict[str, Any] | None) -> None:
     version = (values or {}).pop("api_version", None)
-    if version not in defaults.API_VERSIONS:
+    declared = contract_of(current_app.view_functions[endpoint]) if endpoint else None
+    if version not in (declared.api_versions if declared else defaults.API_VERSIONS):
         raise NotFound("Resource not found.", code="404")
     g.api_version = version
 

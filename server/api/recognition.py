@@ -25,39 +25,49 @@ from server.schemas.recognition import (
     VerifyRequest,
     VerifySchema,
 )
-from server.services import recognition
+from server.services import person_directory, recognition
 
 
 @bp.post("/verify")
 @operation(OperationClass.VERIFICATION)
-@contract(operation_id="verify", summary="Verify two faces, or a face and a person", tag="Recognition",
+@contract(operation_id="verify", summary="Verify two faces, or a face and a person (of a group or the PersonDirectory)",
+          tag="Recognition",
           security=Security.KEY, body=VerifySchema,
           replies=[Reply(200, "Whether they are the same person.", VerificationResultSchema)],
           errors=DATA_PLANE_ERRORS)
 def verify() -> Response:
-    """Whether two faces, or a face and a person of a (large) person group, are the same person."""
+    """Whether two faces, or a face and a person of a (large) person group or of the PersonDirectory, are the
+    same person."""
     body: VerifyRequest = json_body()
     redis = get_redis()
     if body.face_id1 is not None and body.face_id2 is not None:
         faces = recognition.find_faces(redis, [body.face_id1, body.face_id2])
         return reply(recognition.verify_face_to_face(redis, admit(faces), faces))
-    assert body.face_id and body.kind and body.collection_id and body.person_id
+    assert body.face_id and body.person_id
     faces = recognition.find_faces(redis, [body.face_id])
+    if body.kind is None or body.collection_id is None:
+        return reply(person_directory.verify(redis, admit(faces), faces, body.person_id))
     return reply(recognition.verify_face_to_person(redis, admit(faces), faces, body.kind, body.collection_id,
                                                    body.person_id))
 
 
 @bp.post("/identify")
 @operation(OperationClass.IDENTIFICATION)
-@contract(operation_id="identify", summary="Identify faces against a trained person group", tag="Recognition",
+@contract(operation_id="identify", summary="Identify faces against a trained person group or the PersonDirectory",
+          tag="Recognition",
           security=Security.KEY, body=IdentifySchema,
           replies=[Reply(200, "Candidates for each face, most confident first.", IdentifyResultSchema, many=True)],
           errors=(*DATA_PLANE_ERRORS, 409))
 def identify() -> Response:
-    """The persons of a trained (large) person group most like each face."""
+    """The persons most like each face: of a trained (large) person group, or of the PersonDirectory
+    (persons named, a dynamic person group's, or all)."""
     body: IdentifyRequest = json_body()
     redis = get_redis()
     faces = recognition.find_faces(redis, body.face_ids)
+    if body.directory is not None:
+        return reply(person_directory.identify(redis, admit(faces), faces, body.directory,
+                                               max_candidates=body.max_candidates, threshold=body.threshold))
+    assert body.kind and body.collection_id
     return reply(recognition.identify(redis, admit(faces), faces, body.kind, body.collection_id,
                                       max_candidates=body.max_candidates, threshold=body.threshold))
 

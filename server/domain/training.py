@@ -1,5 +1,8 @@
 """Training runs and their long-running operations, with the rule that nothing runs forever.
 
+A TrainingRun is also the record of every long-running operation clients poll at
+/operations/{operationId}: PersonDirectory writes keep one too (`TrainingRun.completed`).
+
 A worker that trains renews a heartbeat; a run whose heartbeat lapsed (its worker was killed)
 reads as failed, so a client polling it stops, and the next train call is allowed.
 """
@@ -84,6 +87,13 @@ class TrainingRun:
             last_success=parse_time(raw["last_success"]) if raw.get("last_success") else None,
             message=raw.get("message") or None,
         )
+
+    @classmethod
+    def completed(cls, operation_id: str, moment: datetime) -> TrainingRun:
+        """An operation that succeeded as it was accepted: a PersonDirectory write, which Visage
+        makes before it answers 202, polled at the same /operations URL as a training."""
+        return cls(operation_id, TrainingStatus.SUCCEEDED, created=moment, last_action=moment, heartbeat=moment,
+                   finished=moment)
 
     def as_of(self, moment: datetime) -> TrainingRun:
         """The run as a client should see it: a running run whose worker vanished has failed."""

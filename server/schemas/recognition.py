@@ -13,8 +13,15 @@ from typing import Any
 from marshmallow import fields, post_load, validate
 
 from server.domain.collections import RULES, CollectionKind, check_collection_id
+from server.domain.person_directory import DirectoryScope
 from server.errors import BadArgument
 from server.schemas.base import ReplySchema, WireSchema, required
+from server.schemas.person_directory import (
+    IDENTIFY_GROUP_ID,
+    IDENTIFY_PERSON_IDS,
+    directory_scope,
+    incompatible_scopes,
+)
 
 DEFAULT_IDENTIFY_THRESHOLD = 0.5
 """Azure leaves the default "specified by algorithm"; Visage uses its isIdentical threshold."""
@@ -87,10 +94,12 @@ class VerifyRequest:
     person_id: str | None
     kind: CollectionKind | None
     collection_id: str | None
+    """With faceId and personId: the (large) person group, or None for the PersonDirectory."""
 
 
 class VerifySchema(_Loose):
-    """Either faceId1 and faceId2, or faceId, personId and one of personGroupId, largePersonGroupId."""
+    """Either faceId1 and faceId2, or faceId and personId, with at most one of personGroupId and
+    largePersonGroupId (neither: a PersonDirectory person)."""
 
     faceId1 = fields.Raw(load_default=None, metadata=FACE_ID)
     faceId2 = fields.Raw(load_default=None, metadata=FACE_ID)
@@ -105,6 +114,8 @@ class VerifySchema(_Loose):
             return VerifyRequest(face_id(data["faceId1"]), face_id(data["faceId2"]), None, None, None, None)
         probe = face_id(data["faceId"])
         person = face_id(data["personId"], "Person ID is invalid.")
+        if data["personGroupId"] is None and data["largePersonGroupId"] is None:
+            return VerifyRequest(None, None, probe, person, None, None)
         kind, group = person_group_scope(data)
         return VerifyRequest(None, None, probe, person, kind, group)
 
@@ -112,20 +123,20 @@ class VerifySchema(_Loose):
 @dataclasses.dataclass(frozen=True)
 class IdentifyRequest:
     face_ids: list[str]
-    kind: CollectionKind
-    collection_id: str
+    kind: CollectionKind | None
+    collection_id: str | None
     max_candidates: int
     threshold: float
+    directory: DirectoryScope | None = None
+    """PersonDirectory persons (personIds) or a dynamic person group, instead of a (large) person group."""
 
 
 class IdentifySchema(_Loose):
     faceIds = fields.Raw(load_default=None, metadata=required(face_id_list(1, 10)))
     personGroupId = fields.Raw(load_default=None, metadata=COLLECTION_ID)
     largePersonGroupId = fields.Raw(load_default=None, metadata=COLLECTION_ID)
-    personIds = fields.Raw(load_default=None, metadata={"type": "array", "items": {"type": "string"},
-                                                         "description": "PersonDirectory: not available in Visage."})
-    dynamicPersonGroupId = fields.Raw(load_default=None, metadata={"type": "string", "description": "PersonDirectory: "
-                                                                   "not available in Visage."})
+    personIds = fields.Raw(load_default=None, metadata=IDENTIFY_PERSON_IDS)
+    dynamicPersonGroupId = fields.Raw(load_default=None, metadata=IDENTIFY_GROUP_ID)
     maxNumOfCandidatesReturned = fields.Raw(load_default=None, metadata={"type": "integer", "minimum": 1,
                                                                          "maximum": 100, "default": 10})
     confidenceThreshold = fields.Raw(load_default=None, metadata={"type": "number", "minimum": 0, "maximum": 1})
@@ -133,10 +144,13 @@ class IdentifySchema(_Loose):
     @post_load
     def _check(self, data: dict[str, Any], **_: Any) -> IdentifyRequest:
         ids = face_ids(data["faceIds"], 1, 10)
-        if data["personIds"] is not None or data["dynamicPersonGroupId"] is not None:
-            raise BadArgument("Identification against a PersonDirectory is not available in Visage: "
-                              "use personGroupId or largePersonGroupId.")
-        kind, group = person_group_scope(data)
+        directory = directory_scope(data["personIds"], data["dynamicPersonGroupId"])
+        kind: CollectionKind | None = None
+        group: str | None = None
+        if directory is None:
+            kind, group = person_group_scope(data)
+        elif data["personGroupId"] is not None or data["largePersonGroupId"] is not None:
+            raise incompatible_scopes()
         candidates = bounded_int(data["maxNumOfCandidatesReturned"], 10, 1, 100,
                                  "The argument maxNumOfCandidatesReturned is not valid.")
         threshold = data["confidenceThreshold"]
@@ -144,7 +158,7 @@ class IdentifySchema(_Loose):
             threshold = DEFAULT_IDENTIFY_THRESHOLD
         elif isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
             raise BadArgument("The argument confidenceThreshold is not valid.")
-        return IdentifyRequest(ids, kind, group, candidates, float(threshold))
+        return IdentifyRequest(ids, kind, group, candidates, float(threshold), directory)
 
 
 @dataclasses.dataclass(frozen=True)

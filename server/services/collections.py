@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
+import numpy as np
 from redis import Redis
 
 from server.domain import collections as rules_of
@@ -195,6 +196,16 @@ def add_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: 
     scope = Scope.of(redis, caller, kind)
     person_id = _owner(scope, collection_id, person_id)
     checked_user_data = rules_of.check_user_data(user_data, rules_of.FACE_USER_DATA_MAX)
+    embedding = enrolment_embedding(image, target_face, detection_model)
+    face = PersistedFace(str(uuid.uuid4()), person_id, checked_user_data, image.provenance)
+    scope.store.add_face(collection_id, face.face_id, embedding, person_id=person_id,
+                         user_data=checked_user_data, max_faces=_faces_limit(scope), provenance=image.provenance)
+    return face
+
+
+def enrolment_embedding(image: ImageEvidence, target_face: str | None, detection_model: DetectionModel) -> np.ndarray:
+    """The embedding of the one face an add-face call enrols: the `targetFace` box, else the one face
+    detected (Azure refuses an image with no face, or with more than one, when no target is given)."""
     pixels = image.pixels
     target = rules_of.parse_target_face(target_face, pixels.shape[1], pixels.shape[0])
     if target is not None:
@@ -206,10 +217,7 @@ def add_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: 
         if len(boxes) > 1:
             raise InvalidImage("There is more than 1 face in the image.")
         box = boxes[0]
-    face = PersistedFace(str(uuid.uuid4()), person_id, checked_user_data, image.provenance)
-    scope.store.add_face(collection_id, face.face_id, detector.embed(pixels, box), person_id=person_id,
-                         user_data=checked_user_data, max_faces=_faces_limit(scope), provenance=image.provenance)
-    return face
+    return detector.embed(pixels, box)
 
 
 def _faces_limit(scope: Scope) -> int:

@@ -68,7 +68,12 @@ def verify_face_to_person(redis: Redis, caller: Caller, faces: Sequence[FaceReco
     person = scope.store.get_person(collection_id, person_id)
     if person is None:
         raise PersonNotFound(kind=Kind.NOT_FOUND)
-    vectors = [v for v in scope.store.embeddings(collection_id, list(person.face_ids)) if v is not None]
+    return verify_against(face, scope.store.embeddings(collection_id, list(person.face_ids)))
+
+
+def verify_against(face: FaceRecord, person_faces: Sequence[np.ndarray | None]) -> Verification:
+    """A face against the closest of a person's faces as they are now (None: deleted meanwhile)."""
+    vectors = [vector for vector in person_faces if vector is not None]
     if not vectors:
         raise PersistedFaceNotFound("No persisted face of the person is found.")
     return Verification.from_distance(float(matching.distances(face.embedding, np.stack(vectors)).min()))

@@ -62,7 +62,8 @@ def training_status(redis: Redis, caller: Caller, kind: CollectionKind, collecti
 
 
 def operation_status(redis: Redis, caller: Caller, operation_id: str) -> TrainingRun:
-    """A long-running operation (training) of the caller's deployment, while it is kept."""
+    """A long-running operation (a training or a PersonDirectory write) of the caller's deployment, while it
+    is kept."""
     try:
         operation_id = str(uuid.UUID(operation_id))
     except ValueError:

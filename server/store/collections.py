@@ -66,7 +66,10 @@ redis.call('INCR', KEYS[4])
 return 'ok'
 """
 
-_ADD_PERSON_FACE = """
+# KEYS: the container (collection) that must exist, its persons, person-faces, faces, embeddings.
+# ARGV: person id, face id, face record, embedding, faces allowed per person. The PersonDirectory
+# passes its persons hash as the container: a directory with no person has none to add a face to.
+ADD_PERSON_FACE = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'no-collection' end
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return 'no-person' end
 local list = redis.call('HGET', KEYS[3], ARGV[1])
@@ -92,7 +95,8 @@ redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
 return 'ok'
 """
 
-_DELETE_PERSON_FACE = """
+# KEYS: persons, person-faces, faces, embeddings. ARGV: person id, face id. (The PersonDirectory's too.)
+DELETE_PERSON_FACE = """
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 'no-person' end
 local list = redis.call('HGET', KEYS[2], ARGV[1]) or ''
 local kept = {}
@@ -284,7 +288,7 @@ class CollectionStore:
         vector = embedding.astype(np.float32).tobytes()
         if person_id is not None:
             outcome = self._run(
-                _ADD_PERSON_FACE,
+                ADD_PERSON_FACE,
                 [self.key(collection_id), self.part(collection_id, "persons"),
                  self.part(collection_id, "person-faces"), self.part(collection_id, "faces"),
                  self.part(collection_id, "embeddings")],
@@ -326,7 +330,7 @@ class CollectionStore:
     def delete_face(self, collection_id: str, face_id: str, *, person_id: str | None) -> None:
         if person_id is not None:
             outcome = self._run(
-                _DELETE_PERSON_FACE,
+                DELETE_PERSON_FACE,
                 [self.part(collection_id, "persons"), self.part(collection_id, "person-faces"),
                  self.part(collection_id, "faces"), self.part(collection_id, "embeddings")],
                 [person_id, face_id],

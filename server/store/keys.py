@@ -104,8 +104,48 @@ def snapshot_block(deployment_id: str, kind: str, collection_id: str, version: s
 
 
 def operation(deployment_id: str, operation_id: str) -> str:
-    """A long-running operation (training), kept 48 hours."""
+    """A long-running operation (training, or a PersonDirectory change), kept 48 hours."""
     return f"{deployment_data_prefix(deployment_id)}operation:{operation_id}"
+
+
+DIRECTORY_PARTS = (
+    "persons",        # hash personId -> JSON {name, userData}
+    "person-order",   # sorted set of personIds, for paging
+    "group-index",    # sorted set of dynamicPersonGroupIds, for paging
+)
+"""The PersonDirectory's own keys; faces live per recognition model, groups and references per id."""
+
+
+def directory(deployment_id: str, part: str) -> str:
+    """One of a deployment's PersonDirectory keys (DIRECTORY_PARTS)."""
+    return f"{deployment_data_prefix(deployment_id)}directory:{part}"
+
+
+DIRECTORY_FACE_PARTS = (
+    "person-faces",   # hash personId -> comma-separated persistedFaceIds
+    "faces",          # hash persistedFaceId -> JSON {personId, userData, provenance}
+    "embeddings",     # hash persistedFaceId -> 128 float32
+)
+"""The PersonDirectory's faces of one recognition model: a person holds faces per model."""
+
+
+def directory_faces(deployment_id: str, recognition_model: str, part: str) -> str:
+    return f"{deployment_data_prefix(deployment_id)}directory:{recognition_model}:{part}"
+
+
+def dynamic_person_group(deployment_id: str, group_id: str) -> str:
+    """A dynamic person group's hash (name, userData, createdDateTime)."""
+    return f"{deployment_data_prefix(deployment_id)}directory:group:{group_id}"
+
+
+def dynamic_person_group_persons(deployment_id: str, group_id: str) -> str:
+    """Sorted set (scores 0, ordered by id) of the persons a dynamic person group references."""
+    return f"{dynamic_person_group(deployment_id, group_id)}:persons"
+
+
+def person_group_references(deployment_id: str, person_id: str) -> str:
+    """Sorted set (scores 0, ordered by id) of the dynamic person groups that reference a person."""
+    return f"{deployment_data_prefix(deployment_id)}directory:person:{person_id}:groups"
 
 
 def audit_head() -> str:

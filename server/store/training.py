@@ -1,4 +1,4 @@
-"""Training runs in Redis: the collection's latest run, and the operation record clients poll."""
+"""Training runs in Redis: the collection's latest run, and the operation records clients poll."""
 
 from __future__ import annotations
 
@@ -51,11 +51,9 @@ class TrainingStore:
             if not pipe.exists(collection_key):
                 return False
             record = {**run.to_record(), "last_success": raw.get("last_success", "")}
-            operation_key = self._operation_key(run.operation_id)
             pipe.multi()
             pipe.hset(run_key, mapping=fields(record))
-            pipe.hset(operation_key, mapping=fields({**record, "kind": self.kind, "collection_id": collection_id}))
-            pipe.expire(operation_key, OPERATION_RETENTION_SECONDS)
+            keep_operation(pipe, self.deployment_id, record, kind=self.kind, subject=collection_id)
             pipe.sadd(keys.collection_part(self.deployment_id, self.kind, collection_id, "operations"),
                       run.operation_id)
             return True
@@ -76,6 +74,15 @@ class TrainingStore:
         members = self.redis.smembers(keys.collection_part(self.deployment_id, self.kind, collection_id, "operations"))
         return [self._operation_key(str(text(member))) for member in members]
 
+
+
+def keep_operation(redis: Redis | Pipeline, deployment_id: str, record: dict[str, str], *, kind: str,
+                   subject: str) -> None:
+    """Write the record a client polls at /operations/{operationId}, kept 48 hours: `kind` and
+    `subject` say what it changed (a collection's training, a PersonDirectory person or group)."""
+    key = keys.operation(deployment_id, record["operation_id"])
+    redis.hset(key, mapping=fields({**record, "kind": kind, "collection_id": subject}))
+    redis.expire(key, OPERATION_RETENTION_SECONDS)
 
 
 def find_operation(redis: Redis, deployment_id: str, operation_id: str) -> TrainingRun | None:

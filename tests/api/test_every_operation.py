@@ -126,10 +126,33 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
             ok(client.get(f"{base}/training", headers=key))
             ok(client.get(urlparse(train.headers["operation-Location"]).path, headers=key))
 
+    # the PersonDirectory, served under the previews: its long-running writes answer 202
+    pd = "/face/v1.2-preview.1"
+    created = client.post(f"{pd}/persons", json={"name": "Barack"}, headers=key)
+    director = ok(created, 202)["personId"]
+    ok(client.get(urlparse(created.headers["operation-Location"]).path, headers=key))
+    ok(client.get(f"{pd}/persons", headers=key))
+    ok(client.get(f"{pd}/persons/{director}", headers=key))
+    ok(client.patch(f"{pd}/persons/{director}", json={"userData": "p"}, headers=key))
+    faces = f"{pd}/persons/{director}/recognitionModels/recognition_04/persistedfaces"
+    enrolled = ok(client.post(faces, data=image, headers={**key, **OCTET, **recorded()}), 202)["persistedFaceId"]
+    ok(client.get(faces, headers=key))
+    ok(client.get(f"{faces}/{enrolled}", headers=key))
+    ok(client.patch(f"{faces}/{enrolled}", json={"userData": "f"}, headers=key))
+    ok(client.put(f"{pd}/dynamicpersongroups/tour", json={"name": "Tour", "addPersonIds": [director]},
+                  headers=key), 202)
+    ok(client.get(f"{pd}/dynamicpersongroups/tour", headers=key))
+    ok(client.get(f"{pd}/dynamicpersongroups", headers=key))
+    ok(client.patch(f"{pd}/dynamicpersongroups/tour", json={"userData": "g"}, headers=key))
+    ok(client.get(f"{pd}/dynamicpersongroups/tour/persons", headers=key))
+    ok(client.get(f"{pd}/persons/{director}/dynamicPersonGroupReferences", headers=key))
+
     # recognition
     probe, stranger = face(image), face(other)
     ok(client.post(f"{v}/verify", json={"faceId1": probe, "faceId2": stranger}, headers=key))
     ok(client.post(f"{v}/identify", json={"faceIds": [probe], "largePersonGroupId": "tour"}, headers=key))
+    ok(client.post(f"{pd}/identify", json={"faceIds": [probe], "dynamicPersonGroupId": "tour"}, headers=key))
+    ok(client.post(f"{pd}/verify", json={"faceId": probe, "personId": director}, headers=key))
     ok(client.post(f"{v}/findsimilars", json={"faceId": probe, "largeFaceListId": "tour"}, headers=key))
     ok(client.post(f"{v}/group", json={"faceIds": [probe, stranger]}, headers=key))
     ok(client.get("/mgmt/v1/audit", headers=bearer))
@@ -138,6 +161,9 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
     # deletes last
     for kind in ("persongroups", "largepersongroups", "facelists", "largefacelists"):
         ok(client.delete(f"{v}/{kind}/tour", headers=key))
+    ok(client.delete(f"{faces}/{enrolled}", headers=key), 202)
+    ok(client.delete(f"{pd}/dynamicpersongroups/tour", headers=key), 202)
+    ok(client.delete(f"{pd}/persons/{director}", headers=key), 202)
     ok(client.delete("/mgmt/v1/deployments/spare", headers=bearer), 204)
 
     documented = {op["operationId"] for operations in contract.document()["paths"].values()

@@ -107,14 +107,19 @@ def realtime_under_the_clause(headers: dict[str, str], kinds: list[str], signed_
 
 def well_formed_body(operation: str, ids: list[str], shape: int) -> tuple[dict[str, Any], list[int]]:
     """A body each recognition route accepts, and the positions of the faces it names; `shape` picks
-    one of its forms. A body that is not well formed is refused as a bad request before the terms
-    of use are asked (tested apart below)."""
+    one of its forms (2: against the PersonDirectory, where the route has one). A body that is not
+    well formed is refused as a bad request before the terms of use are asked (tested apart below)."""
     every = list(range(len(ids)))
+    person = "00000000-0000-0000-0000-000000000001"
     if operation == "verification":
         if shape == 0:
             return {"faceId1": ids[0], "faceId2": ids[-1]}, [0, len(ids) - 1]
-        return {"faceId": ids[0], "personId": "00000000-0000-0000-0000-000000000001", "largePersonGroupId": "x1"}, [0]
+        if shape == 2:
+            return {"faceId": ids[0], "personId": person}, [0]  # a PersonDirectory person
+        return {"faceId": ids[0], "personId": person, "largePersonGroupId": "x1"}, [0]
     if operation == "identification":
+        if shape == 2:
+            return {"faceIds": ids, "personIds": ["*"] if len(ids) % 2 else [person]}, every
         return {"faceIds": ids, "personGroupId" if shape == 0 else "largePersonGroupId": "x1"}, every
     if operation == "find_similar":
         if shape == 0:
@@ -152,7 +157,7 @@ def test_no_route_gives_law_enforcement_a_realtime_recognition_result(app: Flask
         headers=capture_headers(),
         kinds=st.one_of(st.lists(st.sampled_from(FACE_KINDS), min_size=1, max_size=4),
                         st.lists(st.just(TRUSTED_OLD), min_size=1, max_size=3)),
-        shape=st.integers(0, 1),
+        shape=st.integers(0, 2),
     )
     def check(route: tuple[Rule, str, str], country: str, headers: dict[str, str], kinds: list[str],
               shape: int) -> None:

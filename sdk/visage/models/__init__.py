@@ -47,6 +47,13 @@ from visage.models._management import (
     SignupResult,
     Tenant,
 )
+from visage.models._person_directory import (
+    DynamicPersonGroup,
+    DynamicPersonGroupPersons,
+    DynamicPersonGroupReferences,
+    PersonDirectoryFaces,
+    PersonDirectoryPerson,
+)
 from visage.models._provenance import Provenance, TrustAnchor
 from visage.models._wire import WireModel, wire_names
 
@@ -60,6 +67,9 @@ __all__ = [
     "Deployment",
     "DeploymentKeys",
     "DetectResult",
+    "DynamicPersonGroup",
+    "DynamicPersonGroupPersons",
+    "DynamicPersonGroupReferences",
     "ExposureProperties",
     "FaceAttributes",
     "Fault",
@@ -82,6 +92,8 @@ __all__ = [
     "OutboxMessage",
     "PersistedFace",
     "Person",
+    "PersonDirectoryFaces",
+    "PersonDirectoryPerson",
     "PersonGroup",
     "PolicyDecision",
     "Provenance",
