@@ -12,6 +12,7 @@ from server.api import (
     docs,
     health,
     management,
+    management_browse,
     management_collections,
     recognition,
     signup,
@@ -23,7 +24,7 @@ SURFACES = (dataplane, signup, management, admin, health, docs)
 DATA_PLANE_ROUTES = (detection, recognition, collections)
 """Modules that add their routes to the data plane's blueprint (importing them registers them)."""
 
-MANAGEMENT_ROUTES = (management_collections,)
+MANAGEMENT_ROUTES = (management_collections, management_browse)
 """Modules that add their routes to the management blueprint."""
 
 

@@ -85,6 +85,7 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
 
     # collections of every kind, with persons and faces, trained
     v = "/face/v1.2"
+    person_of: dict[str, str] = {}
     for kind, person_kind in (("persongroups", True), ("largepersongroups", True), ("facelists", False),
                               ("largefacelists", False)):
         base = f"{v}/{kind}/tour"
@@ -94,7 +95,7 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
         ok(client.patch(base, json={"userData": "tour"}, headers=key))
         if person_kind:
             persons = f"{base}/persons"
-            person = ok(client.post(persons, json={"name": "Barack"}, headers=key))["personId"]
+            person = person_of[kind] = ok(client.post(persons, json={"name": "Barack"}, headers=key))["personId"]
             ok(client.get(persons, headers=key))
             ok(client.get(f"{persons}/{person}", headers=key))
             ok(client.patch(f"{persons}/{person}", json={"userData": "p"}, headers=key))
@@ -121,6 +122,19 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
             run_queued_jobs(redis_db)
             ok(client.get(f"{base}/training", headers=key))
             ok(client.get(urlparse(train.headers["operation-Location"]).path, headers=key))
+
+    # the same collections, read with the management token (the web console's view)
+    for kind in ("persongroups", "largepersongroups", "facelists", "largefacelists"):
+        read = f"/mgmt/v1/deployments/{account.deployment}/{kind}"
+        ok(client.get(read, headers=bearer))
+        ok(client.get(f"{read}/tour", headers=bearer))
+        if kind in person_of:
+            ok(client.get(f"{read}/tour/persons", headers=bearer))
+            ok(client.get(f"{read}/tour/persons/{person_of[kind]}/persistedfaces", headers=bearer))
+        else:
+            ok(client.get(f"{read}/tour/persistedfaces", headers=bearer))
+        if kind != "facelists":
+            ok(client.get(f"{read}/tour/training", headers=bearer))
 
     # recognition
     probe, stranger = face(image), face(other)
