@@ -52,3 +52,10 @@ def train_collection(tenant_id: str, deployment_id: str, kind: str, collection_i
 
     rules = RULES[CollectionKind(kind)]
     return run_training(redis, deployment_id, rules, collection_id, operation_id, may_run=may_run).value
+
+
+def send_token_recovery(email: str, base_url: str, request_id: str = "") -> int:
+    """Email a one-time management-token recovery link to each tenant of this mailbox; how many."""
+    from server.services.token_recovery import send_recovery_links
+
+    return send_recovery_links(_connection(), email, base_url=base_url, request_id=request_id)

@@ -7,6 +7,7 @@ from flask import Flask
 from server.api import (
     admin,
     collections,
+    console,
     dataplane,
     detection,
     docs,
@@ -15,10 +16,11 @@ from server.api import (
     management_browse,
     management_collections,
     recognition,
+    recovery,
     signup,
 )
 
-SURFACES = (dataplane, signup, management, admin, health, docs)
+SURFACES = (dataplane, signup, management, admin, health, docs, console)
 """Modules that own a blueprint."""
 
 DATA_PLANE_ROUTES = (detection, recognition, collections)
@@ -26,6 +28,9 @@ DATA_PLANE_ROUTES = (detection, recognition, collections)
 
 MANAGEMENT_ROUTES = (management_collections, management_browse)
 """Modules that add their routes to the management blueprint."""
+
+SIGNUP_ROUTES = (recovery,)
+"""Modules that add their routes (and pages) to the signup blueprint."""
 
 
 def register_blueprints(app: Flask) -> None:
