@@ -1,5 +1,5 @@
-// Building the console's DOM: text only (never innerHTML), so names and userData that tenants chose
-// cannot become markup, and nothing inline that the Content Security Policy would refuse.
+// Building the console's DOM: elements and text nodes only, never parsed HTML, so that names and
+// userData that tenants chose cannot become markup, and nothing inline that the CSP would refuse.
 
 export function $(id) {
   const found = document.getElementById(id);

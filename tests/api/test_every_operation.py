@@ -51,7 +51,11 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
                 if email["tenant_id"] == account.tenant_id)
     parsed = urlparse(link)
     ok(client.get(f"{parsed.path}?{parsed.query}"))
-    second = ok(client.post("/signup", json=signup_form()), 201)
+    second_form = signup_form()
+    second = ok(client.post("/signup", json=second_form), 201)
+    ok(client.get("/"))
+    ok(client.get("/console"))
+    ok(client.get("/static/console.js"))
 
     # management
     ok(client.get("/mgmt/v1/tenant", headers=bearer))
@@ -70,6 +74,13 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
     ok(client.patch(f"{managed}/managed", json={"userData": "x"}, headers=bearer))
     ok(client.delete(f"{managed}/managed", headers=bearer), 204)
     ok(client.post("/mgmt/v1/policy/evaluate", json={"operation": "identification"}, headers=bearer))
+    ok(client.get("/signup/recover"))
+    ok(client.post("/signup/recover", json={"email": second_form["email"]}), 202)
+    run_queued_jobs(redis_db)
+    recovery = urlparse(next(email["link"] for email in ok(client.get("/admin/v1/outbox", headers=ADMIN))
+                             if email["tenant_id"] == second["tenant_id"] and "/recover/" in (email["link"] or "")))
+    ok(client.get(f"{recovery.path}?{recovery.query}"))
+    ok(client.post(recovery.path, json={"token": recovery.query.removeprefix("token=")}))
 
     # operator
     ok(client.get("/admin/v1/tenants", headers=ADMIN))
