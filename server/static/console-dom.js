@@ -46,8 +46,9 @@ export function details(target, pairs) {
   ]));
 }
 
-export function code(text) {
-  return h("code", {}, text ?? "");
+// Code-like text; `wrap` for long values (links, fingerprints) that may break anywhere in a table.
+export function code(text, {wrap = false} = {}) {
+  return h("code", {class: wrap ? "wrap" : null}, text ?? "");
 }
 
 export function list(items) {

@@ -106,7 +106,7 @@ async function loadOutbox() {
   fill("outbox-table", table("Emails, newest first", [
     ["Sent", (email) => email.sent_at ?? ""], ["To", (email) => email.to],
     ["Subject", (email) => email.subject], ["Tenant", (email) => code(email.tenant_id ?? "")],
-    ["Link", (email) => (email.link ? code(email.link) : "")],
+    ["Link", (email) => (email.link ? code(email.link, {wrap: true}) : "")],
     ["Body", (email) => h("details", {}, h("summary", {}, "Read"), h("pre", {}, email.body))],
   ], emails, "The outbox is empty."));
 }
@@ -123,7 +123,7 @@ async function loadTrustList() {
   const anchors = await get("/admin/v1/trust-anchors");
   fill("trust-table", table("Trusted capture-device CAs, oldest first", [
     ["Name", (anchor) => anchor.name], ["Device class", (anchor) => anchor.device_class],
-    ["Subject", (anchor) => anchor.subject], ["SHA-256", (anchor) => code(anchor.fingerprint_sha256)],
+    ["Subject", (anchor) => anchor.subject], ["SHA-256", (anchor) => code(anchor.fingerprint_sha256, {wrap: true})],
     ["Valid until", (anchor) => anchor.not_after], ["Added", (anchor) => anchor.created],
     ["Remove", (anchor) => h("button", {
       type: "button", class: "danger", "aria-label": `Remove ${anchor.name} from the trust list`,
