@@ -281,3 +281,44 @@ def test_the_operator_reviews_a_tenant_and_keeps_the_trust_list(live: LiveVisage
     # the console tells the two tokens apart by asking the management API first: the browser logs its 401
     assert [problem for problem in page.problems if "/mgmt/v1/tenant" not in problem] == []
     assert len(page.problems) <= 1
+
+
+def test_a_recovered_token_replaces_the_old_one_in_the_console(live: LiveVisage, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    tenant = live.sign_up(email="lost@recovery-browser.example")
+    console = open_console(browser, live)
+    console.fill("#token", tenant["token"])
+    console.get_by_role("button", name="Sign in").click()
+    expect(console.locator("#tenant-title")).to_be_focused()
+
+    pages = browser.new_page()
+    pages.set_default_timeout(TIMEOUT_MS)
+    pages.goto(live.url("/"))
+    pages.get_by_role("link", name="Lost your management token?").click()
+    pages.fill("#email", "Lost@Recovery-Browser.example")
+    pages.get_by_role("button", name="Email me a link").click()
+    expect(pages.locator("#recover-sent")).to_contain_text("If a tenant uses this address")
+    admin = {"Authorization": f"Bearer {live.admin_token}"}
+    deadline = time.monotonic() + 30
+    while not (links := [email["link"] for email in requests.get(live.url("/admin/v1/outbox"), headers=admin,
+                                                                  timeout=30).json()
+                         if email["tenant_id"] == tenant["tenant_id"] and "/recover/" in (email["link"] or "")]):
+        assert time.monotonic() < deadline, "the worker sent no recovery link"
+        time.sleep(0.3)
+    pages.goto(links[0])
+    pages.get_by_role("button", name="Issue a new token").click()
+    new_token = pages.locator("#management-token code").inner_text()
+    shoot(pages, "recovered-token")
+    assert new_token != tenant["token"]
+
+    # the console still holds the old token: its next call is refused, and it signs out
+    console.locator("#audit-form button[type=submit]").click()
+    expect(console.locator("#sign-in")).to_be_visible()
+    expect(console.locator("#status")).to_contain_text("no longer valid")
+    console.fill("#token", new_token)
+    console.get_by_role("button", name="Sign in").click()
+    expect(console.locator("#who")).to_contain_text(tenant["tenant_id"])
+    console.locator("#audit-form button[type=submit]").click()
+    expect(console.locator("#audit-table")).to_contain_text("management token recovery")
+    expect(console.locator("#audit-table")).to_contain_text("token_replaced")
