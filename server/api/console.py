@@ -3,7 +3,7 @@
 The console is one page and its scripts (server/static/console*.js). In the browser it calls the
 management API with a management token, or the operator API with the admin token, like any other
 client: it has no API of its own. The page lists the choices its forms offer (regions, SKUs, customer
-types, policy versions, ...) from the same domain values the API checks against.
+types, policy versions, ...) from the same lists the API's schemas check against.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from flask import Blueprint, Response, make_response, render_template
 from server.api.contract import Reply, Security, contract
 from server.api.pages import protect_pages
 from server.domain import terms
-from server.domain.capture import Camera, CaptureMode
 from server.domain.collections import RULES
-from server.domain.deployments import REGIONS, Sku
-from server.domain.operations import OperationClass
-from server.domain.provenance import DeviceClass
-from server.domain.review import ReviewDecision
-from server.domain.tenants import AccessReview, CustomerType, TenantStatus
+from server.domain.deployments import REGIONS
+from server.schemas.admin import CUSTOMER_TYPES, DECISIONS
+from server.schemas.management import SKUS
+from server.schemas.policy import CAMERAS, MODES, OPERATIONS
+from server.schemas.tenants import ACCESS, STATUSES
+from server.schemas.trust_anchors import DEVICE_CLASSES
 
 bp = Blueprint("console", __name__)
 bp.after_request(protect_pages)
@@ -41,17 +41,8 @@ def landing_page() -> Response:
                       "/mgmt/v1 or /admin/v1 with it.")
 def console_page() -> Response:
     return make_response(render_template(
-        "console.html",
-        skus=[sku.value for sku in Sku],
-        regions=REGIONS,
-        kinds=[(kind.value, rules.noun) for kind, rules in RULES.items()],
-        operations=[operation.value for operation in OperationClass],
-        capture_modes=[mode.value for mode in CaptureMode],
-        cameras=[camera.value for camera in Camera],
-        policy_versions=[document.version for document in terms.documents()],
-        statuses=[status.value for status in TenantStatus],
-        access_reviews=[access.value for access in AccessReview],
-        customer_types=[kind.value for kind in CustomerType],
-        decisions=[ReviewDecision.APPROVE, ReviewDecision.REJECT],
-        device_classes=[device.value for device in DeviceClass],
+        "console.html", skus=SKUS, regions=REGIONS, kinds=[(kind.value, rules.noun) for kind, rules in RULES.items()],
+        operations=OPERATIONS, capture_modes=MODES, cameras=CAMERAS,
+        policy_versions=[document.version for document in terms.documents()], statuses=STATUSES,
+        access_reviews=ACCESS, customer_types=CUSTOMER_TYPES, decisions=DECISIONS, device_classes=DEVICE_CLASSES,
     ))
