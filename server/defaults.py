@@ -81,3 +81,23 @@ delete the newest entries since the last checkpoint and rewind the head unnotice
 most that can go missing silently. A checkpoint checks those entries again (about 70 microseconds
 each) and fsyncs one file: bench/audit_append.py finds it within the noise of the appends
 themselves (about 0.7 ms each, two round trips to Redis)."""
+
+MAX_VIDEO_BYTES = 2 * 1024 ** 3
+"""Largest video file accepted (upload, URL or S3 object). Rekognition takes up to 10 GB; Visage runs
+on one machine and copies a video to local disk before it reads it, so it stops at 2 GB (an hour
+of 1080p from a body-worn camera is about 1.5 GB)."""
+
+MAX_VIDEO_SECONDS = 2 * 3600
+"""Longest video accepted. Rekognition takes 6 hours; detection on a laptop runs at a few times
+real time, so Visage stops at 2 hours (a long shift's recording comes in several files anyway)."""
+
+MAX_VIDEO_FRAME_PIXELS = 3840 * 2160
+"""Largest frame accepted (4K UHD): one decoded frame then takes 25 MB, and nothing holds more than
+a few frames at once."""
+
+MAX_VIDEO_FPS = 240.0
+"""Highest frame rate accepted (phones record slow motion at 240 fps)."""
+
+MAX_VIDEO_FRAMES = 432_000
+"""Most frames decoded from one video (2 hours at 60 fps): a container that misstates its length
+cannot keep a worker decoding for ever."""

@@ -108,3 +108,43 @@ class RateLimited(VisageError):
             headers={"Retry-After": str(retry_after)},
         )
 
+
+
+class InvalidVideo(VisageError):
+    code = "InvalidVideo"
+    message = "The video cannot be read: its container or codec is not supported, or the file is damaged."
+
+
+class VideoTooLarge(VisageError):
+    code = "VideoTooLarge"
+    kind = Kind.TOO_LARGE
+
+
+class VideoEncoderUnavailable(VisageError):
+    code = "VideoEncoderUnavailable"
+    kind = Kind.INTERNAL
+    message = "No video encoder for this container is available in this installation."
+
+
+class S3Error(VisageError):
+    """Reading or writing an S3 object failed; the subclasses say why."""
+
+    code = "S3Error"
+
+
+class S3ObjectNotFound(S3Error):
+    code = "S3ObjectNotFound"
+
+
+class S3AccessDenied(S3Error):
+    code = "S3AccessDenied"
+
+
+class S3ObjectTooLarge(S3Error):
+    code = "S3ObjectTooLarge"
+    kind = Kind.TOO_LARGE
+
+
+class S3Unavailable(S3Error):
+    code = "S3Unavailable"
+    kind = Kind.UNAVAILABLE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from redis import Redis
 from rq import get_current_job
 
@@ -52,6 +54,26 @@ def train_collection(tenant_id: str, deployment_id: str, kind: str, collection_i
 
     rules = RULES[CollectionKind(kind)]
     return run_training(redis, deployment_id, rules, collection_id, operation_id, may_run=may_run).value
+
+
+def redact_media(tenant_id: str, deployment_id: str, job_id: str) -> str:
+    """Hide the faces in a queued image or video, if the terms still allow it."""
+    from server.config import parse_list
+    from server.domain.operations import OperationClass
+    from server.services.media import media_directory, run_redaction
+    from server.services.policy import authorize_job
+
+    redis = _connection()
+
+    def may_run() -> str | None:
+        # The terms of use, decided again as the job starts. Redaction is detection only, allowed
+        # to every tenant in good standing; what can refuse it is the tenant's state now (suspended,
+        # deleted) or its deployment's.
+        decision = authorize_job(redis, tenant_id, deployment_id, OperationClass.DETECTION, job_id=job_id)
+        return None if decision.allowed else decision.message
+
+    return run_redaction(redis, deployment_id, job_id, media_dir=media_directory(), may_run=may_run,
+                         url_allowlist=parse_list(os.environ.get("VISAGE_URL_ALLOWLIST", ""))).value
 
 
 def send_token_recovery(email: str, base_url: str, request_id: str = "") -> int:

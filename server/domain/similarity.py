@@ -47,3 +47,28 @@ def is_identical(confidence: float) -> bool:
 
 def distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(a.astype(np.float64) - b.astype(np.float64)))
+
+
+REKOGNITION_DEFAULT_THRESHOLD = 80.0
+"""Rekognition's default FaceMatchThreshold and SimilarityThreshold, in percent."""
+
+SIMILARITY_CENTRE = SAME_PERSON_DISTANCE - math.log(100.0 / REKOGNITION_DEFAULT_THRESHOLD - 1.0) / STEEPNESS
+"""Distance at which Rekognition's Similarity reads 50 (about 0.726)."""
+
+
+def similarity_percent(distance: float) -> float:
+    """Rekognition's Similarity (0 to 100) from embedding distance: the same logistic curve as the
+    confidence above, moved so that Rekognition's default threshold, 80, falls on dlib's operating
+    point, 0.6. A search with the default threshold then keeps what Azure calls identical:
+
+        similarity = 100 / (1 + exp(STEEPNESS * (distance - SIMILARITY_CENTRE)))
+
+        distance    0.0    0.3    0.4    0.5    0.6    0.7    0.8    1.0
+        similarity  100.0  99.1   97.3   92.3   80.0   57.1   30.8   4.7
+    """
+    return float(similarity_percents(np.array([distance]))[0])
+
+
+def similarity_percents(distances: np.ndarray) -> np.ndarray:
+    exponent = np.clip(STEEPNESS * (np.asarray(distances, dtype=np.float64) - SIMILARITY_CENTRE), -700, 700)
+    return np.round(100.0 / (1.0 + np.exp(exponent)), 5)

@@ -168,3 +168,13 @@ def tenants_by_link(link_id: str) -> str:
 def tenant_links_indexed() -> str:
     """Set once every tenant is in the link index (tenants from before it existed are added then)."""
     return f"{PREFIX}:tenants-by-link:indexed"
+
+
+def media_job(deployment_id: str, job_id: str) -> str:
+    """A media job (redaction): its input, output, status and percentComplete, kept 7 days."""
+    return f"{deployment_data_prefix(deployment_id)}media-job:{job_id}"
+
+
+def media_job_tracks(deployment_id: str, job_id: str) -> str:
+    """The face tracks a finished media job found (JSON), kept as long as the job."""
+    return f"{deployment_data_prefix(deployment_id)}media-job:{job_id}:tracks"

@@ -48,25 +48,41 @@ def working_side(model: DetectionModel) -> int:
     return defaults.DETECTION_WORKING_SIDE
 
 
+@dataclasses.dataclass(frozen=True)
+class ScoredFace:
+    """A face and the detector's own score for it: HOG's SVM margin, or the CNN's confidence.
+    Both detectors keep what scores above 0, and a higher score means a surer face."""
+
+    box: FaceBox
+    score: float
+
+
 def detect_faces(pixels: np.ndarray, model: DetectionModel) -> list[FaceBox]:
     """Faces in full-image coordinates, clipped to the image, largest first, at most 100."""
+    return [found.box for found in detect_scored_faces(pixels, model)]
+
+
+def detect_scored_faces(pixels: np.ndarray, model: DetectionModel, *, hog_threshold: float = 0.0) -> list[ScoredFace]:
+    """detect_faces with each face's detector score. HOG keeps windows scoring above
+    `hog_threshold` (below 0 for more, fainter faces); the CNN's cut-off is its own."""
     height, width = pixels.shape[:2]
     scale = min(1.0, working_side(model) / max(height, width))
     small = pixels if scale == 1.0 else cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     if model is DetectionModel.DETECTION_02:
-        rects = [found.rect for found in models.cnn_detector()(small, 0)]
+        found = [(hit.rect, float(hit.confidence)) for hit in models.cnn_detector()(small, 0)]
     else:
-        rects = list(models.hog_detector()(small, 1))
-    boxes = []
-    for rect in rects:
+        rects, scores, _ = models.hog_detector().run(small, 1, hog_threshold)
+        found = [(rect, float(score)) for rect, score in zip(rects, scores, strict=True)]
+    faces = []
+    for rect, score in found:
         left = max(0, int(round(rect.left() / scale)))
         top = max(0, int(round(rect.top() / scale)))
         right = min(width, int(round((rect.right() + 1) / scale)))
         bottom = min(height, int(round((rect.bottom() + 1) / scale)))
         if right - left >= 1 and bottom - top >= 1:
-            boxes.append(FaceBox(left, top, right - left, bottom - top))
-    boxes.sort(key=lambda box: box.area, reverse=True)
-    return boxes[: defaults.MAX_FACES_RETURNED]
+            faces.append(ScoredFace(FaceBox(left, top, right - left, bottom - top), score))
+    faces.sort(key=lambda face: face.box.area, reverse=True)
+    return faces[: defaults.MAX_FACES_RETURNED]
 
 
 def embed(pixels: np.ndarray, box: FaceBox) -> np.ndarray:
