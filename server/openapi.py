@@ -60,10 +60,12 @@ CAPTURE_HEADERS: list[dict[str, Any]] = [
 ]
 
 STATIC_FILES = Contract(
-    operation_id="getStaticFile", summary="A static asset of the signup pages", tag="Signup",
-    security=Security.NONE, errors=(404,), replies=(Reply(200, "The file.", media_type="text/css"),),
+    operation_id="getStaticFile", summary="A static asset of Visage's pages", tag="Signup",
+    security=Security.NONE, errors=(404,),
+    replies=(Reply(200, "The file.", media_type="text/css",
+                   also=("text/javascript", "application/javascript", "image/svg+xml")),),
 )
-"""Flask's own static route, which serves the pages' stylesheet."""
+"""Flask's own static route, which serves the pages' stylesheets and icon and the console's scripts."""
 
 _ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 

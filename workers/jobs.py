@@ -74,3 +74,10 @@ def redact_media(tenant_id: str, deployment_id: str, job_id: str) -> str:
 
     return run_redaction(redis, deployment_id, job_id, media_dir=media_directory(), may_run=may_run,
                          url_allowlist=parse_list(os.environ.get("VISAGE_URL_ALLOWLIST", ""))).value
+
+
+def send_token_recovery(email: str, base_url: str, request_id: str = "") -> int:
+    """Email a one-time management-token recovery link to each tenant of this mailbox; how many."""
+    from server.services.token_recovery import send_recovery_links
+
+    return send_recovery_links(_connection(), email, base_url=base_url, request_id=request_id)

@@ -307,7 +307,9 @@ OPERATIONS: tuple[tuple[str, str, str, CollectionKind, View], ...] = (
 """(operationId, method, path under /face/{apiVersion}, kind, view): Azure's operations on collections."""
 
 
-def _register(operation_id: str, method: str, path: str, kind: CollectionKind, view: View) -> None:
+def bind(view: View, kind: CollectionKind, *, operation_id: str, tag: str, security: Security,
+         errors: tuple[int, ...]) -> View:
+    """A shared view bound to one kind, with the contract its shape declares in that kind's nouns."""
     rules, declared = RULES[kind], view.shape  # type: ignore[attr-defined]
     summary = declared.summary.format(noun=rules.noun.lower())
 
@@ -316,12 +318,18 @@ def _register(operation_id: str, method: str, path: str, kind: CollectionKind, v
 
     for_kind.__name__, for_kind.__doc__ = view.__name__, f"{summary}."
     for_kind.contract = declare(  # type: ignore[attr-defined]
-        operation_id=operation_id, summary=summary, tag=rules.type_name, security=Security.KEY,
-        replies=declared.replies(rules), errors=(*DATA_PLANE_ERRORS, *declared.errors), query=declared.query(rules),
-        body=declared.body, body_kind=declared.body_kind,
+        operation_id=operation_id, summary=summary, tag=tag, security=security, replies=declared.replies(rules),
+        errors=(*errors, *declared.errors), query=declared.query(rules), body=declared.body,
+        body_kind=declared.body_kind,
         path_names={"collection_id": rules.id_field, "person_id": "personId", "face_id": "persistedFaceId"},
     )
-    bp.add_url_rule(path, endpoint=operation_id, view_func=operation(declared.operation_class)(for_kind),
+    return for_kind
+
+
+def _register(operation_id: str, method: str, path: str, kind: CollectionKind, view: View) -> None:
+    bound = bind(view, kind, operation_id=operation_id, tag=RULES[kind].type_name, security=Security.KEY,
+                 errors=DATA_PLANE_ERRORS)
+    bp.add_url_rule(path, endpoint=operation_id, view_func=operation(view.shape.operation_class)(bound),  # type: ignore[attr-defined]
                     methods=[method])
 
 

@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 from server.api.clients import limit_per_address
 from server.api.contract import BodyKind, Reply, Security, contract, json_body, query_args, reply
 from server.api.envelope import validation_error
+from server.api.pages import protect_pages
 from server.api.urls import base_url
 from server.domain import terms
 from server.domain.clock import now
@@ -31,22 +32,7 @@ signup_form = SignupSchema()
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 """A POST /signup in these is the page's form (answered with a page); anything else is the JSON API."""
 
-PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
-"""The pages load nothing from elsewhere and may not be framed; the verification link's token
-must not leak in a Referer."""
-
-
-@bp.after_request
-def _protect_pages(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    if response.mimetype == "text/html":
-        response.headers.update(PAGE_HEADERS)
-    return response
+bp.after_request(protect_pages)
 
 
 @bp.get("/signup")

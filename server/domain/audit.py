@@ -2,8 +2,9 @@
 
 Kinds: a policy decision on recognition or enrollment, a detect call (with the capture context and
 provenance its faceIds will carry), a call's outcome status, an operator's review, correction,
-suspension or reinstatement, and a change to the trust list. The chain that makes them tamper-evident
-is server/domain/audit_chain.py; the stream is server/store/audit.py.
+suspension or reinstatement, a change to the trust list, and a management token recovered by email.
+The chain that makes them tamper-evident is server/domain/audit_chain.py; the stream is
+server/store/audit.py.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class AuditKind(enum.StrEnum):
     OPERATOR_SUSPENSION = "operator_suspension"
     OPERATOR_REINSTATEMENT = "operator_reinstatement"
     TRUST_LIST_CHANGE = "trust_list_change"
+    MANAGEMENT_TOKEN_RECOVERY = "management_token_recovery"
 
 
 OPERATOR_KINDS = {
@@ -162,6 +164,17 @@ def trust_list_event(action: str, anchor: Mapping[str, object], *, at: datetime,
     what identifies it (id, name, device_class, the certificate's SHA-256 fingerprint)."""
     return AuditEvent(AuditKind.TRUST_LIST_CHANGE, at, fields={"action": action, "by": by,
                                                                "details": _json(dict(anchor))})
+
+
+def token_recovery_event(tenant: Tenant, action: str, *, at: datetime, request_id: str = "") -> AuditEvent:
+    """A step of a management-token recovery (domain/token_recovery.py): a link sent to the tenant's
+    address, or the token replaced through one (the old one then stops working)."""
+    return AuditEvent(AuditKind.MANAGEMENT_TOKEN_RECOVERY, at, tenant_id=tenant.tenant_id, fields={
+        "request_id": request_id,
+        "action": action,
+        "by": f"email link to {tenant.email}",
+        "status": tenant.status.value,
+    })
 
 
 def provenance_summary(provenance: Provenance) -> dict[str, str | None]:

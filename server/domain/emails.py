@@ -56,3 +56,21 @@ def decision_email(tenant: Tenant, decision: Decision) -> Email:
     )
     subject = f"Visage: {what}"
     return Email(tenant.email, subject, body, None, decision.at, tenant.tenant_id)
+
+
+def token_recovery_email(tenant: Tenant, link: str, valid_minutes: int, at: datetime) -> Email:
+    body = (
+        f"Hello,\n\nSomeone asked for a new management token for {tenant.organization} (tenant {tenant.tenant_id}). "
+        f"Open this link and press the button to get one; the old token then stops working:\n\n{link}\n\n"
+        f"The link works once, for {valid_minutes} minutes. If you did not ask, ignore this email: nothing changes.\n"
+    )
+    return Email(tenant.email, "Your new Visage management token", body, link, at, tenant.tenant_id)
+
+
+def token_replaced_email(tenant: Tenant, at: datetime) -> Email:
+    body = (
+        f"Hello,\n\nThe management token of {tenant.organization} (tenant {tenant.tenant_id}) was replaced through "
+        f"a recovery link sent to this address. The old token no longer works.\n\nIf this was not you, ask for "
+        f"a new token at /signup/recover at once and tell the operator.\n"
+    )
+    return Email(tenant.email, "Your Visage management token was replaced", body, None, at, tenant.tenant_id)

@@ -118,8 +118,9 @@ class AuditEntrySchema(ReplySchema):
     reasons = fields.List(fields.String())
     outcome_status = fields.String(metadata={"description": "The HTTP status the call ended with, when known."})
     action = fields.String(metadata={"description": "An operator's action (approve, reject, correct_customer_type, "
-                                                    "correct_country, suspend, reinstate) or a trust-list change "
-                                                    "(add, remove)."})
+                                                    "correct_country, suspend, reinstate), a trust-list change "
+                                                    "(add, remove) or a step of a management token recovery "
+                                                    "(link_sent, token_replaced)."})
     reason = fields.String()
     by = fields.String()
     status = fields.String()

@@ -255,6 +255,14 @@ def list_faces(redis: Redis, caller: Caller, kind: CollectionKind, collection_id
     return scope.store.list_faces(collection_id, after, count)
 
 
+def list_person_faces(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str,
+                      person_id: str) -> list[PersistedFace]:
+    """The persisted faces of one person, in the order they were added (at most 248, so one page)."""
+    scope = Scope.of(redis, caller, kind)
+    person = _existing_person(scope, collection_id, person_id)
+    return scope.store.faces(collection_id, list(person.face_ids))
+
+
 def update_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, person_id: str | None,
                 face_id: str, user_data: object) -> PersistedFace:
     scope = Scope.of(redis, caller, kind)

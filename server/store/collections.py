@@ -312,11 +312,14 @@ class CollectionStore:
         return None if raw is None else _face(face_id, raw)
 
     def list_faces(self, collection_id: str, start: str | None, top: int) -> list[PersistedFace]:
-        ids = self._page(self.part(collection_id, "face-order"), start, top)
-        if not ids:
+        return self.faces(collection_id, self._page(self.part(collection_id, "face-order"), start, top))
+
+    def faces(self, collection_id: str, face_ids: list[str]) -> list[PersistedFace]:
+        """These faces, in this order; ids with no face are left out."""
+        if not face_ids:
             return []
-        raws = self.redis.hmget(self.part(collection_id, "faces"), ids)
-        return [_face(fid, raw) for fid, raw in zip(ids, raws, strict=True) if raw is not None]
+        raws = self.redis.hmget(self.part(collection_id, "faces"), face_ids)
+        return [_face(fid, raw) for fid, raw in zip(face_ids, raws, strict=True) if raw is not None]
 
     def update_face(self, collection_id: str, face: PersistedFace) -> None:
         outcome = self._run(

@@ -61,6 +61,11 @@ def email_verification(token_hash: str) -> str:
     return f"{PREFIX}:email-verification:{token_hash}"
 
 
+def token_recovery(token_hash: str) -> str:
+    """A management-token recovery link (by its token's hash) -> JSON: its tenant and the token hash it replaces."""
+    return f"{PREFIX}:token-recovery:{token_hash}"
+
+
 def audit_stream() -> str:
     return f"{PREFIX}:audit"
 

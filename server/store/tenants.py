@@ -16,6 +16,15 @@ from server.store.transactions import transaction
 
 TOKEN_HASH_FIELD = "management_token_hash"
 
+_REPLACE_TOKEN = """
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if not current or current ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('DEL', KEYS[2])
+redis.call('SET', KEYS[3], ARGV[4])
+return 1
+"""
+
 
 class TenantRepository:
     def __init__(self, redis: Redis) -> None:
@@ -79,6 +88,18 @@ class TenantRepository:
         if not raw or not secret_matches(token, raw.get(TOKEN_HASH_FIELD, "")):
             return None
         return Tenant.from_record(raw)
+
+    def management_token_hash(self, tenant_id: str) -> str | None:
+        return text(self.redis.hget(keys.tenant(tenant_id), TOKEN_HASH_FIELD))
+
+    def replace_management_token(self, tenant_id: str, replaces: str, token: str) -> bool:
+        """Make `token` the tenant's management token and revoke the old one, in one step; False (and
+        nothing changed) when the tenant's token is no longer the one whose hash is `replaces`."""
+        new_hash = hash_secret(token)
+        replaced = self.redis.eval(
+            _REPLACE_TOKEN, 3, keys.tenant(tenant_id), keys.management_token(replaces), keys.management_token(new_hash),
+            TOKEN_HASH_FIELD, replaces, new_hash, tenant_id)
+        return bool(replaced)
 
     def list(self, status: TenantStatus | None = None, access: AccessReview | None = None) -> list[Tenant]:
         ids = [text(member) for member in self.redis.zrange(keys.tenants_by_creation(), 0, -1)]

@@ -51,7 +51,11 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
                 if email["tenant_id"] == account.tenant_id)
     parsed = urlparse(link)
     ok(client.get(f"{parsed.path}?{parsed.query}"))
-    second = ok(client.post("/signup", json=signup_form()), 201)
+    second_form = signup_form()
+    second = ok(client.post("/signup", json=second_form), 201)
+    ok(client.get("/"))
+    ok(client.get("/console"))
+    ok(client.get("/static/console.js"))
 
     # management
     ok(client.get("/mgmt/v1/tenant", headers=bearer))
@@ -70,6 +74,13 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
     ok(client.patch(f"{managed}/managed", json={"userData": "x"}, headers=bearer))
     ok(client.delete(f"{managed}/managed", headers=bearer), 204)
     ok(client.post("/mgmt/v1/policy/evaluate", json={"operation": "identification"}, headers=bearer))
+    ok(client.get("/signup/recover"))
+    ok(client.post("/signup/recover", json={"email": second_form["email"]}), 202)
+    run_queued_jobs(redis_db)
+    recovery = urlparse(next(email["link"] for email in ok(client.get("/admin/v1/outbox", headers=ADMIN))
+                             if email["tenant_id"] == second["tenant_id"] and "/recover/" in (email["link"] or "")))
+    ok(client.get(f"{recovery.path}?{recovery.query}"))
+    ok(client.post(recovery.path, json={"token": recovery.query.removeprefix("token=")}))
 
     # operator
     ok(client.get("/admin/v1/tenants", headers=ADMIN))
@@ -89,6 +100,7 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
 
     # collections of every kind, with persons and faces, trained
     v = "/face/v1.2"
+    person_of: dict[str, str] = {}
     for kind, person_kind in (("persongroups", True), ("largepersongroups", True), ("facelists", False),
                               ("largefacelists", False)):
         base = f"{v}/{kind}/tour"
@@ -98,7 +110,7 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
         ok(client.patch(base, json={"userData": "tour"}, headers=key))
         if person_kind:
             persons = f"{base}/persons"
-            person = ok(client.post(persons, json={"name": "Barack"}, headers=key))["personId"]
+            person = person_of[kind] = ok(client.post(persons, json={"name": "Barack"}, headers=key))["personId"]
             ok(client.get(persons, headers=key))
             ok(client.get(f"{persons}/{person}", headers=key))
             ok(client.patch(f"{persons}/{person}", json={"userData": "p"}, headers=key))
@@ -125,6 +137,19 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
             run_queued_jobs(redis_db)
             ok(client.get(f"{base}/training", headers=key))
             ok(client.get(urlparse(train.headers["operation-Location"]).path, headers=key))
+
+    # the same collections, read with the management token (the web console's view)
+    for kind in ("persongroups", "largepersongroups", "facelists", "largefacelists"):
+        read = f"/mgmt/v1/deployments/{account.deployment}/{kind}"
+        ok(client.get(read, headers=bearer))
+        ok(client.get(f"{read}/tour", headers=bearer))
+        if kind in person_of:
+            ok(client.get(f"{read}/tour/persons", headers=bearer))
+            ok(client.get(f"{read}/tour/persons/{person_of[kind]}/persistedfaces", headers=bearer))
+        else:
+            ok(client.get(f"{read}/tour/persistedfaces", headers=bearer))
+        if kind != "facelists":
+            ok(client.get(f"{read}/tour/training", headers=bearer))
 
     # the PersonDirectory, served under the previews: its long-running writes answer 202
     pd = "/face/v1.2-preview.1"
