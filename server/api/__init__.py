@@ -13,11 +13,12 @@ from server.api import (
     health,
     management,
     management_collections,
+    media,
     recognition,
     signup,
 )
 
-SURFACES = (dataplane, signup, management, admin, health, docs)
+SURFACES = (dataplane, media, signup, management, admin, health, docs)
 """Modules that own a blueprint."""
 
 DATA_PLANE_ROUTES = (detection, recognition, collections)
