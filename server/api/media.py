@@ -87,7 +87,7 @@ def create_redaction() -> Response:
     allowlist = current_app.config["URL_ALLOWLIST"]
     if uploads.is_json():
         body = json_body()
-        given = redactions.RedactionInput(url=body["url"], s3=body["s3"], **_options(query, body))
+        given = redactions.RedactionInput(url=body.get("url"), s3=body.get("s3"), **_options(query, body))
         job = redactions.create_redaction(redis, caller, given, media_dir=media_dir, url_allowlist=allowlist)
     elif uploads.is_upload():
         with uploads.received_media(redactions.new_upload(media_dir)) as upload:

@@ -23,8 +23,11 @@ from server import defaults
 from server.errors import BadArgument, Kind, VideoTooLarge, VisageError
 
 MAX_UPLOAD_BYTES = defaults.MAX_VIDEO_BYTES
-FORM_OVERHEAD_BYTES = 64 * 1024
+FORM_OVERHEAD_BYTES = 1024 * 1024
 """Room in a multipart body for the boundaries, the part headers and the option fields."""
+
+FORM_MEMORY_BYTES = 512 * 1024
+"""Werkzeug's cap on what it holds in memory of the form (the fields; it reads 64 KB at a time)."""
 
 MAX_FORM_PARTS = 16
 CHUNK_BYTES = 1024 * 1024
@@ -95,7 +98,7 @@ def _receive_form(destination: Path) -> dict[str, str]:
         opened.append(open(destination, "xb+"))  # noqa: SIM115 - closed below, whatever happens
         return opened[0]
 
-    parser = FormDataParser(stream_factory=into_destination, max_form_memory_size=FORM_OVERHEAD_BYTES,
+    parser = FormDataParser(stream_factory=into_destination, max_form_memory_size=FORM_MEMORY_BYTES,
                             max_form_parts=MAX_FORM_PARTS)
     try:
         _, form, files = parser.parse(request.stream, request.mimetype, request.content_length,

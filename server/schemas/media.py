@@ -23,9 +23,9 @@ class RedactionOptionsSchema(WireSchema):
     """The options of a redaction: in the query string, or in the JSON body or the form beside the
     media (the same option given twice must have one value)."""
 
-    method = fields.String(load_default=None, metadata={
+    method = fields.String(metadata={
         "enum": METHODS, "description": "How faces are hidden (default blur)."})
-    output = fields.String(load_default=None, metadata={
+    output = fields.String(metadata={
         "pattern": "^s3://", "description": "s3://bucket/key: write the redacted file to this S3 object instead of "
                                            "keeping it for download."})
 
@@ -33,10 +33,10 @@ class RedactionOptionsSchema(WireSchema):
 class RedactionRequestSchema(RedactionOptionsSchema):
     """Media named by a URL or an S3 object, rather than sent as the body."""
 
-    url = fields.String(load_default=None, metadata={
+    url = fields.String(metadata={
         "description": "An http(s) URL of the image or video (public addresses only, at most 256 MB), or an s3:// "
                        "URI."})
-    s3 = fields.Raw(load_default=None, metadata={
+    s3 = fields.Raw(metadata={
         "oneOf": [S3_OBJECT, {"type": "string", "pattern": "^s3://"}],
         "description": "An S3 object, {bucket, key, version?} or s3://bucket/key, read with the server's AWS "
                        "credentials from VISAGE_S3_ENDPOINT_URL (AWS when unset)."})
