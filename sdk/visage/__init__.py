@@ -16,7 +16,7 @@ from visage._face_client import FaceClient
 from visage._face_requests import DetectOptions
 from visage._management_client import ManagementClient
 from visage._paging import ItemPaged
-from visage._polling import TrainingPoller
+from visage._polling import RedactionPoller, TrainingPoller
 from visage._retry import RetryPolicy
 from visage._transport import Clock, HttpRequest
 from visage._version import VERSION
@@ -31,6 +31,7 @@ from visage.enums import (
     OperationClass,
     OperationStatus,
     RecognitionModel,
+    RedactionMethod,
     ReviewDecision,
     Sku,
     TenantStatus,
@@ -49,6 +50,7 @@ from visage.exceptions import (
     TermsOfUseViolation,
     VisageError,
 )
+from visage.models import S3Object
 
 __version__ = VERSION
 
@@ -84,8 +86,11 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RecognitionModel",
+    "RedactionMethod",
+    "RedactionPoller",
     "RetryPolicy",
     "ReviewDecision",
+    "S3Object",
     "ServiceError",
     "Sku",
     "TenantStatus",

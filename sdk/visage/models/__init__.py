@@ -42,6 +42,17 @@ from visage.models._management import (
     SignupResult,
     Tenant,
 )
+from visage.models._media import (
+    FaceTrack,
+    RedactionError,
+    RedactionJob,
+    RedactionOutput,
+    RedactionResult,
+    RedactionSource,
+    S3Object,
+    TrackBoundingBox,
+    TrackedFace,
+)
 from visage.models._wire import WireModel, wire_names
 
 __all__ = [
@@ -61,6 +72,7 @@ __all__ = [
     "FaceLandmarks",
     "FaceList",
     "FaceRectangle",
+    "FaceTrack",
     "FaceVerificationResult",
     "HeadPose",
     "IdentificationCandidate",
@@ -74,8 +86,16 @@ __all__ = [
     "Person",
     "PersonGroup",
     "PolicyDecision",
+    "RedactionError",
+    "RedactionJob",
+    "RedactionOutput",
+    "RedactionResult",
+    "RedactionSource",
+    "S3Object",
     "SignupResult",
     "Tenant",
+    "TrackBoundingBox",
+    "TrackedFace",
     "TrainingResult",
     "WireModel",
     "models_and_wire_names",
