@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from server import redact_cli
+
 DEFAULT_PORT = 8080
 
 REDIS_URL_FILE = "redis.url"
@@ -44,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
                           help="the data dir of `visage up`, which holds the audit key and checkpoints "
                                "(default $VISAGE_DATA_DIR or ~/.visage)")
 
+    redact_cli.register(commands)
+
     document = commands.add_parser("openapi", help="print the OpenAPI document the app generates")
     document.add_argument("--write", type=Path, metavar="FILE", help="write it to FILE instead (openapi/visage.yaml)")
 
@@ -65,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "openapi":
         return write_openapi(args.write)
+    if args.command == "redact":
+        return redact_cli.run(args)
     if args.command == "audit":
         from server.audit_cli import checkpoint_audit, verify_audit
 
