@@ -22,8 +22,14 @@ def _connection() -> Redis:
 
 
 def purge_deployment(deployment_id: str) -> int:
-    """Delete every key stored on behalf of a deleted deployment; returns how many."""
-    return purge_prefix(_connection(), keys.deployment_data_prefix(deployment_id))
+    """Delete every key stored on behalf of a deleted deployment, and its media files; returns how
+    many keys."""
+    from server.services.media import media_directory
+    from server.services.redactions import purge_media
+
+    purged = purge_prefix(_connection(), keys.deployment_data_prefix(deployment_id))
+    purge_media(media_directory(), deployment_id)
+    return purged
 
 
 def purge_prefix(redis: Redis, prefix: str) -> int:

@@ -90,7 +90,7 @@ def create_redaction() -> Response:
         given = redactions.RedactionInput(url=body.get("url"), s3=body.get("s3"), **_options(query, body))
         job = redactions.create_redaction(redis, caller, given, media_dir=media_dir, url_allowlist=allowlist)
     elif uploads.is_upload():
-        with uploads.received_media(redactions.new_upload(media_dir)) as upload:
+        with uploads.received_media(redactions.new_upload(media_dir, caller)) as upload:
             given = redactions.RedactionInput(upload=upload.path, **_options(query, form_fields(upload.form)))
             job = redactions.create_redaction(redis, caller, given, media_dir=media_dir, url_allowlist=allowlist)
     else:

@@ -57,7 +57,8 @@ from server.vision.video import SNIFF_BYTES
 S3_SCHEME = "s3://"
 
 UPLOADS = "uploads"
-"""The media directory's folder for originals uploaded through the API, until their job ends."""
+"""A deployment's folder in the media directory for originals uploaded through the API, until their
+job ends (beside its jobs' folders, which are named by uuid)."""
 
 URL_PEEK_TIMEOUT = 15.0
 """Seconds to reach a media URL and read its first bytes when the redaction is created (the
@@ -111,15 +112,17 @@ class RedactedFile:
     download_name: str
 
 
-def upload_directory(media_dir: Path) -> Path:
-    """Where the API writes an uploaded original (created when missing)."""
-    directory = media_dir / UPLOADS
+def new_upload(media_dir: Path, caller: Caller) -> Path:
+    """A new file name for an original the API receives for the caller's deployment."""
+    directory = media_dir / caller.deployment_id / UPLOADS
     directory.mkdir(parents=True, exist_ok=True)
-    return directory
+    return directory / f"{uuid.uuid4()}.upload"
 
 
-def new_upload(media_dir: Path) -> Path:
-    return upload_directory(media_dir) / f"{uuid.uuid4()}.upload"
+def purge_media(media_dir: Path, deployment_id: str) -> None:
+    """Delete every file kept for a deleted deployment: uploads not yet read and redacted files."""
+    if deployment_id and (media_dir / deployment_id).resolve().parent == media_dir.resolve():
+        shutil.rmtree(media_dir / deployment_id, ignore_errors=True)
 
 
 def create_redaction(redis: Redis, caller: Caller, given: RedactionInput, *, media_dir: Path,

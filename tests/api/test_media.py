@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import numpy as np
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
 from rq import Queue
 
+from server import defaults
 from server.api import uploads
 from server.api.dataplane import operation_class_of
 from server.domain.detection import DetectionModel
@@ -96,7 +98,7 @@ def faces_in(image: bytes) -> int:
 
 
 def uploads_left(media_dir: Path) -> list[Path]:
-    return list((media_dir / "uploads").glob("*")) if (media_dir / "uploads").exists() else []
+    return list(media_dir.glob("*/uploads/*"))
 
 
 def test_an_uploaded_photo_is_redacted_and_downloaded(client: FlaskClient, account: Account, redis_db: Redis,
@@ -249,6 +251,17 @@ def test_an_upload_over_the_cap_is_413(client: FlaskClient, account: Account, re
     assert snapshot(redis_db) == before and uploads_left(media_dir) == []
 
 
+def test_a_video_larger_than_any_image_is_accepted(client: FlaskClient, account: Account, tmp_path: Path,
+                                                  media_dir: Path) -> None:
+    large = tmp_path / "large.avi"
+    noise = np.random.default_rng(7).integers(0, 256, (40, 360, 640, 3), dtype=np.uint8)  # compresses badly
+    write_video(large, list(noise), "MJPG", 25.0)
+    assert large.stat().st_size > client.application.config["MAX_CONTENT_LENGTH"] > defaults.MAX_IMAGE_BYTES
+    queued = create(client, account, data=large.read_bytes())
+    assert [path.stat().st_size for path in uploads_left(media_dir)] == [large.stat().st_size]
+    assert client.delete(job_path(queued), headers=account.key_header).status_code == 204
+
+
 def test_a_video_beyond_the_limits_is_413(client: FlaskClient, account: Account, redis_db: Redis, media_dir: Path,
                                           tmp_path: Path) -> None:
     fast = tmp_path / "fast.mp4"
@@ -318,7 +331,7 @@ def test_delete_removes_the_job_and_its_files(client: FlaskClient, account: Acco
     assert uploads_left(media_dir) == [], "the upload of a job deleted before it ran is deleted too"
     run_queued_jobs(redis_db)
     assert client.get(queued_path, headers=account.key_header).status_code == 404
-    assert list(media_dir.glob("*/*/*")) == []
+    assert list(media_dir.glob("*/*/*")) == [], "no redacted file of a deleted job"
 
 
 def test_the_result_of_an_unfinished_or_failed_job_is_409(client: FlaskClient, account: Account,
