@@ -140,10 +140,7 @@ def create_redaction(redis: Redis, caller: Caller, given: RedactionInput, *, med
         if given.upload is not None:
             given.upload.unlink(missing_ok=True)
         raise
-    AuditLog(redis).append_event(media_job_event(
-        job, MediaJobAction.SUBMITTED, at=job.created, tenant=caller.tenant, request_id=caller.request_id,
-        deployment_name=caller.deployment.name, capture=caller.capture, route=caller.route,
-        api_version=caller.api_version))
+    _audit(redis, job, MediaJobAction.SUBMITTED, caller)
     return job
 
 
@@ -178,10 +175,7 @@ def delete_redaction(redis: Redis, caller: Caller, job_id: str, *, media_dir: Pa
         raise MediaJobNotFound()
     shutil.rmtree(job_directory(media_dir, job.deployment_id, job.job_id), ignore_errors=True)
     discard_upload(job.source, media_dir)
-    AuditLog(redis).append_event(media_job_event(
-        job, MediaJobAction.DELETED, at=now(), tenant=caller.tenant, request_id=caller.request_id,
-        deployment_name=caller.deployment.name, capture=caller.capture, route=caller.route,
-        api_version=caller.api_version))
+    _audit(redis, job, MediaJobAction.DELETED, caller)
 
 
 def run_redaction_job(redis: Redis, tenant_id: str, deployment_id: str, job_id: str, *, media_dir: Path,
@@ -197,6 +191,13 @@ def run_redaction_job(redis: Redis, tenant_id: str, deployment_id: str, job_id: 
             AuditLog(redis).append_event(media_job_event(
                 ended, MediaJobAction.ENDED, at=ended.finished or now(),
                 tenant=TenantRepository(redis).get(tenant_id), request_id=f"job:{job_id}"))
+
+
+def _audit(redis: Redis, job: MediaJob, action: MediaJobAction, caller: Caller) -> None:
+    AuditLog(redis).append_event(media_job_event(
+        job, action, at=now(), tenant=caller.tenant, request_id=caller.request_id,
+        deployment_name=caller.deployment.name, capture=caller.capture, route=caller.route,
+        api_version=caller.api_version))
 
 
 def _own_job(redis: Redis, caller: Caller, job_id: str) -> MediaJob:
