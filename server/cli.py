@@ -20,6 +20,8 @@ from server.datadir import DataDir, DataDirBusy, NoInstance
 if TYPE_CHECKING:
     from redis import Redis
 
+from server import redact_cli
+
 DEFAULT_PORT = 8080
 
 EXIT_NO_INSTANCE = 2
@@ -50,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "openapi":
         return write_openapi(args.write)
+    if args.command == "redact":
+        return redact_cli.run(args)
     if args.command == "audit":
         return audit(args.audit_command, data_dir)
     if args.command == "status":
@@ -98,6 +102,8 @@ def _parser() -> argparse.ArgumentParser:
         tool.add_argument("--data-dir", type=Path, default=None,
                           help="the data dir of `visage up`, which holds the audit key and checkpoints "
                                "(default $VISAGE_DATA_DIR or ~/.visage)")
+
+    redact_cli.register(commands)
 
     document = commands.add_parser("openapi", help="print the OpenAPI document the app generates")
     document.add_argument("--write", type=Path, metavar="FILE", help="write it to FILE instead (openapi/visage.yaml)")

@@ -120,6 +120,13 @@ class VideoTooLarge(VisageError):
     kind = Kind.TOO_LARGE
 
 
+class UnsupportedMedia(VisageError):
+    code = "UnsupportedMediaType"
+    kind = Kind.UNSUPPORTED_MEDIA
+    message = ("The media is neither an image (JPEG, PNG, GIF or BMP) nor a video (MP4, MOV, AVI, MKV or WebM) "
+               "that Visage reads.")
+
+
 class VideoEncoderUnavailable(VisageError):
     code = "VideoEncoderUnavailable"
     kind = Kind.INTERNAL

@@ -216,6 +216,11 @@ def _request_body(declared: Contract) -> dict[str, Any]:
     content: dict[str, Any] = {}
     if declared.body_kind is BodyKind.IMAGE:
         content["application/octet-stream"] = {"schema": {"type": "string", "format": "binary"}}
+    if declared.body_kind is BodyKind.MEDIA:
+        for media_type in ("application/octet-stream", "video/*", "image/*"):
+            content[media_type] = {"schema": {"type": "string", "format": "binary"}}
+        if declared.form is not None:
+            content["multipart/form-data"] = {"schema": declared.form}
     content["application/json"] = {"schema": declared.body}
     if declared.body_kind is BodyKind.FORM_OR_JSON:
         content["application/x-www-form-urlencoded"] = {"schema": declared.body}

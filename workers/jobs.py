@@ -22,8 +22,14 @@ def _connection() -> Redis:
 
 
 def purge_deployment(deployment_id: str) -> int:
-    """Delete every key stored on behalf of a deleted deployment; returns how many."""
-    return purge_prefix(_connection(), keys.deployment_data_prefix(deployment_id))
+    """Delete every key stored on behalf of a deleted deployment, and its media files; returns how
+    many keys."""
+    from server.services.media import media_directory
+    from server.services.redactions import purge_media
+
+    purged = purge_prefix(_connection(), keys.deployment_data_prefix(deployment_id))
+    purge_media(media_directory(), deployment_id)
+    return purged
 
 
 def purge_prefix(redis: Redis, prefix: str) -> int:
@@ -60,8 +66,9 @@ def redact_media(tenant_id: str, deployment_id: str, job_id: str) -> str:
     """Hide the faces in a queued image or video, if the terms still allow it."""
     from server.config import parse_list
     from server.domain.operations import OperationClass
-    from server.services.media import media_directory, run_redaction
+    from server.services.media import media_directory
     from server.services.policy import authorize_job
+    from server.services.redactions import run_redaction_job
 
     redis = _connection()
 
@@ -72,8 +79,8 @@ def redact_media(tenant_id: str, deployment_id: str, job_id: str) -> str:
         decision = authorize_job(redis, tenant_id, deployment_id, OperationClass.DETECTION, job_id=job_id)
         return None if decision.allowed else decision.message
 
-    return run_redaction(redis, deployment_id, job_id, media_dir=media_directory(), may_run=may_run,
-                         url_allowlist=parse_list(os.environ.get("VISAGE_URL_ALLOWLIST", ""))).value
+    return run_redaction_job(redis, tenant_id, deployment_id, job_id, media_dir=media_directory(), may_run=may_run,
+                             url_allowlist=parse_list(os.environ.get("VISAGE_URL_ALLOWLIST", ""))).value
 
 
 def send_token_recovery(email: str, base_url: str, request_id: str = "") -> int:

@@ -16,7 +16,7 @@ from visage._face_client import FaceClient
 from visage._face_requests import DetectOptions
 from visage._management_client import ManagementClient
 from visage._paging import ItemPaged
-from visage._polling import DirectoryPoller, OperationPoller, TrainingPoller
+from visage._polling import DirectoryPoller, OperationPoller, RedactionPoller, TrainingPoller
 from visage._retry import RetryPolicy
 from visage._transport import Clock, HttpRequest
 from visage._version import VERSION
@@ -34,6 +34,7 @@ from visage.enums import (
     OperationStatus,
     ProvenanceStatus,
     RecognitionModel,
+    RedactionMethod,
     ReviewDecision,
     Sku,
     TenantStatus,
@@ -53,6 +54,7 @@ from visage.exceptions import (
     UnsupportedFeatureError,
     VisageError,
 )
+from visage.models import S3Object
 
 __version__ = VERSION
 
@@ -93,8 +95,11 @@ __all__ = [
     "ProvenanceStatus",
     "RateLimitError",
     "RecognitionModel",
+    "RedactionMethod",
+    "RedactionPoller",
     "RetryPolicy",
     "ReviewDecision",
+    "S3Object",
     "ServiceError",
     "Sku",
     "TenantStatus",

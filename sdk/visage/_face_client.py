@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Unpack
 
 import requests
@@ -12,12 +13,22 @@ from visage._client_base import DEFAULT_API_VERSION, BaseClient, ClientOptions, 
 from visage._decode import decode, decode_list
 from visage._face_lists import FaceListOperations, LargeFaceListOperations
 from visage._images import ImageInput, read_image
+from visage._media_requests import (
+    Destination,
+    MediaInput,
+    build_begin_redact_request,
+    build_delete_redaction_request,
+    build_download_redaction_request,
+    build_get_redaction_request,
+    redaction_url,
+    write_download,
+)
 from visage._person_directory import PersonDirectoryOperations, directory_api_version
 from visage._person_groups import LargePersonGroupOperations, PersonGroupOperations
-from visage._polling import DEFAULT_POLLING_INTERVAL
+from visage._polling import DEFAULT_POLLING_INTERVAL, RedactionPoller
 from visage._transport import HttpRequest
 from visage.capture import CaptureContext
-from visage.enums import FindSimilarMatchMode, ProvenanceStatus
+from visage.enums import FindSimilarMatchMode, ProvenanceStatus, RedactionMethod
 from visage.models import (
     DetectResult,
     FaceDetectionResult,
@@ -26,6 +37,8 @@ from visage.models import (
     FaceIdentificationResult,
     FaceVerificationResult,
     OperationResult,
+    RedactionJob,
+    S3Object,
 )
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
@@ -65,6 +78,7 @@ class FaceClient(BaseClient):
         if not api_version or "/" in api_version:
             raise ValueError(f"api_version is a path segment like {DEFAULT_API_VERSION!r}")
         self.api_version = api_version
+        self._polling_interval = polling_interval
         credential = key if isinstance(key, KeyCredential) else KeyCredential(key)
         super().__init__(endpoint, path=f"/face/{api_version}", auth_headers=lambda: {KEY_HEADER: credential.key},
                          options=options)
@@ -213,6 +227,44 @@ class FaceClient(BaseClient):
         """Split 2 to 1000 faceIds into groups of the same person."""
         request = build.build_group_request(_face_ids(face_ids), capture=capture)
         return decode(FaceGroupingResult, self._transport.send(request))
+
+    # Redaction (the media API, `{endpoint}/media/v1/redactions`)
+
+    def begin_redact(self, media: MediaInput | None = None, *, url: str | None = None,
+                     s3: S3Object | str | None = None, method: RedactionMethod | str | None = None,
+                     output: str | None = None, progress: Callable[[RedactionJob], object] | None = None,
+                     capture: CaptureContext | None = None) -> RedactionPoller:
+        """Hide every face in an image or a video, on the server's workers; answers at once with a
+        poller. The media is one of: `media` (bytes, a binary file, or a path, streamed from disk),
+        `url` (the server downloads it) or `s3` (an `S3Object` or s3://bucket/key, read with the
+        server's AWS credentials). `method`: blur (the default), pixelate or box. `output`: an
+        s3://bucket/key to write the result to instead of keeping it for `download`. `progress` is
+        called with the job as created and whenever its status or percent_complete changes.
+
+            poller = client.begin_redact(Path("clip.mp4"), progress=lambda job: print(job.percent_complete))
+            poller.download("clip-redacted.mp4")
+        """
+        request = build_begin_redact_request(self.endpoint, media, url=url, s3=s3, method=method, output=output,
+                                             capture=capture)
+        return RedactionPoller(self._transport, self._transport.send(request), job_url=self._redaction_url,
+                               polling_interval=self._polling_interval, progress=progress)
+
+    def get_redaction(self, redaction_id: str) -> RedactionJob:
+        """A redaction's status and progress, then what it found."""
+        return decode(RedactionJob, self._transport.send(build_get_redaction_request(
+            self._redaction_url(redaction_id))))
+
+    def download_redaction(self, redaction_id: str, destination: Destination) -> Path | None:
+        """Write a finished redaction's file to `destination` (a path, or a binary file object)."""
+        return write_download(self._transport.send(build_download_redaction_request(
+            self._redaction_url(redaction_id))), destination)
+
+    def delete_redaction(self, redaction_id: str) -> None:
+        """Delete a redaction and the files Visage keeps for it (a running one stops)."""
+        self._transport.send(build_delete_redaction_request(self._redaction_url(redaction_id)))
+
+    def _redaction_url(self, redaction_id: str) -> str:
+        return redaction_url(self.endpoint, redaction_id)
 
     # Operations
 

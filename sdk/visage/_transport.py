@@ -6,14 +6,16 @@ by `_retry`, and turns an error answer into the exception of `visage.exceptions`
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import platform
 import random
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -64,6 +66,10 @@ class HttpRequest:
     json: Any = None
     content: bytes | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    upload: Path | None = None
+    """A file sent as the body instead of `content`, streamed from disk (opened anew for each attempt)."""
+    stream: bool = False
+    """Leave the answer's body unread, for the caller to stream (and close)."""
 
 
 def classify(error: requests.RequestException) -> Failure:
@@ -143,10 +149,12 @@ class Transport:
         uncertain = False
         while True:
             try:
-                response = self._session.request(
-                    request.method, url, params=dict(request.params) or None, json=request.json,
-                    data=request.content, headers=headers, timeout=self.timeout, allow_redirects=False,
-                )
+                with _body(request) as body:
+                    response = self._session.request(
+                        request.method, url, params=dict(request.params) or None, json=request.json,
+                        data=body, headers=headers, timeout=self.timeout, allow_redirects=False,
+                        stream=request.stream,
+                    )
             except requests.RequestException as error:
                 failure = classify(error)
                 wait = retry_delay(self.retry, method=request.method, retries_done=retries, failure=failure,
@@ -169,6 +177,15 @@ class Transport:
                 response.close()
             retries += 1
             self.clock.sleep(wait)
+
+
+@contextlib.contextmanager
+def _body(request: HttpRequest) -> Iterator[bytes | BinaryIO | None]:
+    if request.upload is None:
+        yield request.content
+        return
+    with open(request.upload, "rb") as handle:
+        yield handle
 
 
 def answered_error(response: requests.Response, attempts: int, uncertain: bool) -> VisageError:

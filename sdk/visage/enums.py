@@ -108,6 +108,14 @@ class OperationStatus(ExtensibleEnum):
         return self in (OperationStatus.SUCCEEDED, OperationStatus.FAILED)
 
 
+class RedactionMethod(ExtensibleEnum):
+    """How a redaction hides faces."""
+
+    BLUR = "blur"
+    PIXELATE = "pixelate"
+    BOX = "box"
+
+
 class CustomerType(ExtensibleEnum):
     COMMERCIAL = "commercial"
     LAW_ENFORCEMENT = "law_enforcement"

@@ -12,7 +12,7 @@
     ├── ConflictError              409: exists already, or under training
     ├── RateLimitError             429: retry_after seconds
     ├── ServiceError               5xx, or an answer the SDK cannot read
-    └── OperationFailedError       a long-running operation (training) ended in `failed`
+    └── OperationFailedError       a long-running operation (training, a redaction) ended in `failed`
 
 `error_class_for(status, code)` is the one map from an HTTP status and `error.code` to a class.
 """
@@ -170,12 +170,12 @@ class ServiceError(VisageError):
 
 
 class OperationFailedError(VisageError):
-    """A long-running operation (training) ended with status `failed`."""
+    """A long-running operation (training, a redaction) ended with status `failed`."""
 
     def __init__(self, message: str, *, operation: Any) -> None:
         super().__init__(message, code="OperationFailed")
         self.operation = operation
-        """The final `OperationResult`."""
+        """The final `OperationResult` (a training) or `RedactionJob`."""
 
 
 ERROR_CLASSES: Mapping[tuple[int, str | None], type[VisageError]] = {

@@ -15,6 +15,7 @@ from server.api import (
     management,
     management_browse,
     management_collections,
+    media,
     metrics,
     person_directory,
     recognition,
@@ -22,7 +23,7 @@ from server.api import (
     signup,
 )
 
-SURFACES = (dataplane, signup, management, admin, health, docs, metrics, console)
+SURFACES = (dataplane, media, signup, management, admin, health, docs, metrics, console)
 """Modules that own a blueprint."""
 
 DATA_PLANE_ROUTES = (detection, recognition, collections, person_directory)

@@ -38,6 +38,7 @@ class BodyKind(enum.Enum):
     JSON = "json"
     IMAGE = "image"  # application/octet-stream bytes, or JSON {"url": ...}
     FORM_OR_JSON = "form_or_json"
+    MEDIA = "media"  # an image or video as bytes (octet-stream, image/*, video/*) or a multipart `form`, or JSON
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Contract:
     query: type[Schema] | None = None
     body: type[Schema] | None = None
     body_kind: BodyKind = BodyKind.JSON
+    form: type[Schema] | None = None  # the multipart/form-data fields of a MEDIA body
     body_required: bool = True
     path_names: tuple[tuple[str, str], ...] = ()
     description: str = ""
@@ -127,6 +129,14 @@ def json_body() -> Any:
     if declared.body is None:
         raise RuntimeError(f"route {request.endpoint} declares no body")
     return _instance(declared.body).load(bodies.json_object())
+
+
+def form_fields(form: Mapping[str, str]) -> Any:
+    """A multipart body's fields (its files aside), loaded with the route's declared form schema."""
+    declared = current_contract()
+    if declared.form is None:
+        raise RuntimeError(f"route {request.endpoint} declares no form")
+    return _instance(declared.form).load(form, partial=True)
 
 
 def reply(data: Any = None, status: int = 200, *, headers: Mapping[str, str] | None = None,

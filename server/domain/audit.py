@@ -2,9 +2,9 @@
 
 Kinds: a policy decision on recognition or enrollment, a detect call (with the capture context and
 provenance its faceIds will carry), a call's outcome status, an operator's review, correction,
-suspension or reinstatement, a change to the trust list, and a management token recovered by email.
-The chain that makes them tamper-evident is server/domain/audit_chain.py; the stream is
-server/store/audit.py.
+suspension or reinstatement, a change to the trust list, a management token recovered by email, and
+a media job (a redaction) submitted, ended or deleted. The chain that makes them tamper-evident is
+server/domain/audit_chain.py; the stream is server/store/audit.py.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from datetime import datetime
 
 from server.domain.capture import CaptureContext
 from server.domain.clock import format_time
+from server.domain.media_jobs import MediaJob
+from server.domain.operations import OperationClass
 from server.domain.policy import PolicyDecision, PolicyRequest
 from server.domain.provenance import NO_PROVENANCE, Provenance
 from server.domain.tenants import Decision, Tenant
@@ -36,6 +38,7 @@ class AuditKind(enum.StrEnum):
     OPERATOR_REINSTATEMENT = "operator_reinstatement"
     TRUST_LIST_CHANGE = "trust_list_change"
     MANAGEMENT_TOKEN_RECOVERY = "management_token_recovery"
+    MEDIA_JOB = "media_job"
 
 
 OPERATOR_KINDS = {
@@ -174,6 +177,55 @@ def token_recovery_event(tenant: Tenant, action: str, *, at: datetime, request_i
         "action": action,
         "by": f"email link to {tenant.email}",
         "status": tenant.status.value,
+    })
+
+
+class MediaJobAction(enum.StrEnum):
+    SUBMITTED = "submitted"
+    ENDED = "ended"
+    DELETED = "deleted"
+
+
+def media_job_event(
+    job: MediaJob,
+    action: MediaJobAction,
+    *,
+    at: datetime,
+    tenant: Tenant | None = None,
+    request_id: str = "",
+    deployment_name: str = "",
+    capture: CaptureContext | None = None,
+    route: str = "",
+    api_version: str = "",
+) -> AuditEvent:
+    """A redaction submitted (with the call's capture context), ended (how: `status`, and the
+    error `code` when it failed) or deleted. Redaction is detection only, so the terms of use let
+    it go ahead without a decision entry; this is the trace of footage that went through Visage.
+    `tenant` is None when it no longer exists (a job that ends after its tenant was deleted)."""
+    result = job.result or {}
+    return AuditEvent(AuditKind.MEDIA_JOB, at, tenant_id=job.tenant_id, fields={
+        "action": action.value,
+        "request_id": request_id,
+        "customer_type": tenant.customer_type.value if tenant else "",
+        "country": tenant.country if tenant else "",
+        "deployment_id": job.deployment_id,
+        "deployment": deployment_name,
+        "operation": OperationClass.DETECTION.value,
+        "route": route,
+        "api_version": api_version,
+        **_capture(capture or CaptureContext()),
+        "status": job.status.value,
+        "code": job.error_code or "",
+        "details": _json({
+            "job_id": job.job_id,
+            "method": job.method.value,
+            "input": job.source.kind.value,
+            "output": "s3" if job.target.in_s3 else "file",
+            "media_type": result.get("mediaType"),
+            "frames": result.get("frames"),
+            "face_tracks": result.get("faceTracks"),
+            "faces": len(result["faces"]) if "faces" in result else None,
+        }),
     })
 
 

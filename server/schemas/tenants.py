@@ -119,13 +119,15 @@ class AuditEntrySchema(ReplySchema):
     outcome_status = fields.String(metadata={"description": "The HTTP status the call ended with, when known."})
     action = fields.String(metadata={"description": "An operator's action (approve, reject, correct_customer_type, "
                                                     "correct_country, suspend, reinstate), a trust-list change "
-                                                    "(add, remove) or a step of a management token recovery "
-                                                    "(link_sent, token_replaced)."})
+                                                    "(add, remove), a step of a management token recovery "
+                                                    "(link_sent, token_replaced) or what happened to a media job "
+                                                    "(submitted, ended, deleted)."})
     reason = fields.String()
     by = fields.String()
     status = fields.String()
     limited_access = fields.String()
-    details = fields.Dict(metadata={"description": "What identifies a trust anchor added or removed."})
+    details = fields.Dict(metadata={"description": "What identifies a trust anchor added or removed, or a media job "
+                                                   "(job_id, method, input, output, and what it redacted)."})
     seq = fields.String(metadata={"description": "The entry's position in the chain, from 1."})
     key_id = fields.String(metadata={"description": "Names the key the entry was chained with."})
     prev = fields.String(metadata={"description": "The hash this entry chains from."})

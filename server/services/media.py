@@ -30,6 +30,7 @@ from server.services.heartbeat import Heartbeat
 from server.store.media_jobs import MediaJobStore
 from server.store.s3 import S3Location, S3Store
 from server.vision.fetch import fetch_image
+from server.vision.images import looks_like_image
 from server.vision.redaction import redact_image, redact_video
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,6 @@ URL_MEDIA_TIMEOUT = 300.0
 """Seconds for a whole media download from a URL (images get 15)."""
 
 OUTPUT_NAME = "redacted"
-
-_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")
 
 
 class MediaJobNotFound(NotFound):
@@ -130,7 +129,7 @@ def run_redaction(redis: Redis, deployment_id: str, job_id: str, *, media_dir: P
             return JobStatus.FAILED
         return _run(store, running, media_dir, s3, url_allowlist)
     finally:
-        _discard_upload(job.source, media_dir)
+        discard_upload(job.source, media_dir)
 
 
 def _run(store: MediaJobStore, job: MediaJob, media_dir: Path, s3: Callable[[], S3Store],
@@ -159,7 +158,10 @@ def _run(store: MediaJobStore, job: MediaJob, media_dir: Path, s3: Callable[[], 
     finally:
         beating.stop()
     store.save_tracks(job.deployment_id, job.job_id, tracks)
-    _finish(store, job, JobStatus.SUCCEEDED, result=summary)
+    if not _finish(store, job, JobStatus.SUCCEEDED, result=summary):
+        # deleted while its file was being delivered: the file must not outlive the job
+        shutil.rmtree(job_directory(media_dir, job.deployment_id, job.job_id), ignore_errors=True)
+        return JobStatus.FAILED
     return JobStatus.SUCCEEDED
 
 
@@ -185,7 +187,7 @@ def _redact(source: Path, scratch: Path, job: MediaJob,
     options = RedactionOptions(method=job.method)
     with open(source, "rb") as handle:
         head = handle.read(16)
-    if head.startswith(_IMAGE_MAGIC):
+    if looks_like_image(head):
         if source.stat().st_size > defaults.MAX_IMAGE_BYTES:
             raise InvalidImageSize("Image size is too big.")
         progress(0)
@@ -217,7 +219,8 @@ def _deliver(redacted: Path, media_type: str, job: MediaJob, media_dir: Path,
     return {"kind": "file", "fileName": redacted.name}
 
 
-def _discard_upload(source: MediaSource, media_dir: Path) -> None:
+def discard_upload(source: MediaSource, media_dir: Path) -> None:
+    """Delete an uploaded original (only ever inside the media directory)."""
     if source.kind is SourceKind.FILE and source.path:
         path = Path(source.path).resolve()
         if path.is_relative_to(media_dir.resolve()):
@@ -225,11 +228,12 @@ def _discard_upload(source: MediaSource, media_dir: Path) -> None:
 
 
 def _finish(store: MediaJobStore, job: MediaJob, status: JobStatus, *, result: dict[str, Any] | None = None,
-            error: tuple[str, str] | None = None) -> None:
+            error: tuple[str, str] | None = None) -> bool:
+    """Write how the job ended; False when it no longer exists."""
     moment = now()
     reached = store.get(job.deployment_id, job.job_id)
     percent = 100 if status is JobStatus.SUCCEEDED else reached.percent_complete if reached else job.percent_complete
-    store.update(dataclasses.replace(
+    return store.update(dataclasses.replace(
         job, status=status, percent_complete=percent,
         last_action=moment, heartbeat=moment, finished=moment, result=result,
         error_code=error[0] if error else None, message=error[1] if error else None,

@@ -19,8 +19,9 @@ import ssl
 import string
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 import urllib3.exceptions
@@ -60,6 +61,8 @@ hosts), IANA special-purpose blocks that older Pythons count as global, and IPv6
 NAT64_PREFIXES = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("::/96"))
 """IPv6 forms that carry an IPv4 address in their last 32 bits: the well-known NAT64 prefix and the
 deprecated IPv4-compatible form. (Mapped, 6to4 and Teredo have ipaddress properties.)"""
+
+Read = TypeVar("Read")
 
 HOST_NAME = re.compile(r"[a-z0-9_.-]+")
 
@@ -132,6 +135,35 @@ def fetch_image(
     total_timeout: float = defaults.FETCH_TOTAL_TIMEOUT,
     max_redirects: int = defaults.FETCH_MAX_REDIRECTS,
 ) -> bytes:
+    return _get(url, allowlist, connect_timeout, total_timeout, max_redirects,
+                lambda response, deadline: _read_body(response, max_bytes, deadline))
+
+
+@dataclass(frozen=True)
+class Peek:
+    head: bytes
+    declared_length: int | None  # the Content-Length the server sent, if any
+
+
+def peek_url(
+    url: str,
+    *,
+    allowlist: Sequence[str] = (),
+    head_bytes: int = 64,
+    connect_timeout: float = defaults.FETCH_CONNECT_TIMEOUT,
+    total_timeout: float = defaults.FETCH_TOTAL_TIMEOUT,
+    max_redirects: int = defaults.FETCH_MAX_REDIRECTS,
+) -> Peek:
+    """The first `head_bytes` a URL serves and the length it declares, under the same rules as a
+    fetch: whether the URL answers, and what it holds, before a worker downloads all of it."""
+    return _get(url, allowlist, connect_timeout, total_timeout, max_redirects,
+                lambda response, deadline: Peek(_read_head(response, head_bytes, deadline),
+                                                _declared_length(response)))
+
+
+def _get(url: str, allowlist: Sequence[str], connect_timeout: float, total_timeout: float, max_redirects: int,
+         read: Callable[[HTTPResponse, _Deadline], Read]) -> Read:
+    """GET `url` (following checked redirects) and `read` the answer of the last one."""
     rules = parse_allowlist(allowlist)
     deadline = _Deadline(total_timeout)
     try:
@@ -145,7 +177,7 @@ def fetch_image(
                     continue
                 if not 200 <= response.status < 300:
                     raise _remote_error(_status_text(response))
-                return _read_body(response, max_bytes, deadline)
+                return read(response, deadline)
         raise _remote_error("too many redirects")
     finally:
         deadline.close()
@@ -327,11 +359,18 @@ def _reason(chain: list[BaseException]) -> str:
     return next(matches, "connection failed")
 
 
+def _declared_length(response: HTTPResponse) -> int | None:
+    try:
+        return int(response.headers.get("Content-Length", ""))
+    except ValueError:
+        return None
+
+
 def _read_body(response: HTTPResponse, max_bytes: int, deadline: _Deadline) -> bytes:
     """The raw body (no content decoding), refused once larger than max_bytes."""
-    with contextlib.suppress(ValueError):
-        if int(response.headers.get("Content-Length", "")) > max_bytes:
-            raise InvalidImageSize("Image size is too big.")
+    declared = _declared_length(response)
+    if declared is not None and declared > max_bytes:
+        raise InvalidImageSize("Image size is too big.")
     body = bytearray()
     while True:
         deadline.remaining()
@@ -343,6 +382,17 @@ def _read_body(response: HTTPResponse, max_bytes: int, deadline: _Deadline) -> b
             raise InvalidImageSize("Image size is too big.")
     deadline.remaining()  # a watchdog shutdown looks like the end of a body without a length
     return bytes(body)
+
+
+def _read_head(response: HTTPResponse, size: int, deadline: _Deadline) -> bytes:
+    head = bytearray()
+    while len(head) < size:
+        deadline.remaining()
+        chunk = response.read1(size - len(head))
+        if not chunk:
+            break
+        head += chunk
+    return bytes(head)
 
 
 def _status_text(response: HTTPResponse) -> str:

@@ -22,6 +22,13 @@ from server.errors import InvalidImage, InvalidImageSize
 SUPPORTED_FORMATS = frozenset({"JPEG", "PNG", "GIF", "BMP"})
 """Azure's input formats."""
 
+IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")
+"""The first bytes of JPEG, PNG, GIF and BMP files: what tells an image from a video in media."""
+
+
+def looks_like_image(head: bytes) -> bool:
+    return head.startswith(IMAGE_SIGNATURES)
+
 
 @dataclasses.dataclass(frozen=True)
 class DecodedImage:

@@ -180,6 +180,15 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
     ok(client.post(f"{pd}/verify", json={"faceId": probe, "personId": director}, headers=key))
     ok(client.post(f"{v}/findsimilars", json={"faceId": probe, "largeFaceListId": "tour"}, headers=key))
     ok(client.post(f"{v}/group", json={"faceIds": [probe, stranger]}, headers=key))
+
+    # media: a photo redacted on the worker, read, downloaded and deleted
+    queued = ok(client.post("/media/v1/redactions", data=image, headers={**key, **OCTET}), 202)
+    redaction = f"/media/v1/redactions/{queued['id']}"
+    run_queued_jobs(redis_db)
+    ok(client.get(redaction, headers=key))
+    ok(client.get(f"{redaction}/result", headers=key))
+    ok(client.delete(redaction, headers=key), 204)
+
     ok(client.get("/mgmt/v1/audit", headers=bearer))
     ok(client.get("/admin/v1/audit", headers=ADMIN))
 

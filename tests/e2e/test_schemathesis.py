@@ -65,7 +65,9 @@ UNREACHED_ON_PURPOSE = {
     500: "never on purpose: only an injected fault answers it (tests/api/test_faults.py)",
     503: "needs Redis or every worker down (tests/api/test_health.py), or an injected fault (test_faults.py)",
     201: "signup and creation answers: reached when generation hits them",
-    202: "train on an existing collection: tests/api/test_identify.py reaches it",
+    202: "train on an existing collection, or a redaction of real media: tests/api/test_identify.py and "
+         "test_media.py reach it",
+    413: "needs an upload over the cap or a video beyond the limits; tests/api/test_media.py sends both",
     204: "deletes of existing things: test_deployments.py and test_collections.py reach it",
 }
 """Why a documented status may go unseen by random generation, and which test reaches it instead.

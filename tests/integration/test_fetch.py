@@ -18,7 +18,7 @@ import pytest
 import urllib3.util.connection
 
 from server.errors import InvalidImageSize, InvalidURL
-from server.vision.fetch import REFUSED_ADDRESS, TIMED_OUT, fetch_image, is_public, parse_allowlist
+from server.vision.fetch import REFUSED_ADDRESS, TIMED_OUT, Peek, fetch_image, is_public, parse_allowlist, peek_url
 
 PAYLOAD = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8  # JPEG-like magic, 2052 bytes
 BIG = 5000
@@ -311,6 +311,25 @@ def test_each_redirect_is_checked_again(
     assert refused(to_ipv6_loopback, allowlist=LOCAL) == REFUSED_ADDRESS
     assert refused(server.url("/redirect?to=http://169.254.169.254/"), allowlist=LOCAL) == REFUSED_ADDRESS
     assert refused(server.url("/redirect?to=file:///etc/passwd"), allowlist=LOCAL) == "Invalid image URL."
+
+
+def test_a_peek_reads_the_first_bytes_and_the_declared_length_under_the_same_rules(
+    server: Server, second_loopback: Server, names: dict[str, Any]
+) -> None:
+    assert peek_url(server.url("/img"), allowlist=LOCAL, head_bytes=16) == Peek(PAYLOAD[:16], len(PAYLOAD))
+    assert peek_url(server.url("/redirect"), allowlist=LOCAL, head_bytes=4) == Peek(PAYLOAD[:4], len(PAYLOAD))
+    assert peek_url(server.url("/big-unsized"), allowlist=LOCAL, head_bytes=10) == Peek(b"x" * 10, None)
+    with pytest.raises(InvalidURL, match="loopback"):
+        peek_url(server.url("/img"))
+    to_second = server.url(f"/redirect?to={second_loopback.url('/img', host='127.0.0.2')}")
+    hits = len(second_loopback.hits)
+    with pytest.raises(InvalidURL, match="loopback"):
+        peek_url(to_second, allowlist=LOCAL)
+    assert len(second_loopback.hits) == hits
+    started = time.monotonic()
+    with pytest.raises(InvalidURL, match="timed out"):
+        peek_url(server.url("/slow-headers"), allowlist=LOCAL, total_timeout=1.5)
+    assert time.monotonic() - started < 2.5
 
 
 @pytest.mark.parametrize("path", ["/big", "/big-chunked", "/big-unsized"])

@@ -39,8 +39,8 @@ def media_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def tenant(redis_db: Redis) -> tuple[str, str]:
-    result = sign_up(signup_form(), redis=redis_db, base_url="http://visage.test")
-    return result.tenant.tenant_id, result.starter.deployment.deployment_id
+    result = sign_up(redis_db, signup_form(), base_url="http://visage.test")
+    return result.tenant.tenant_id, result.deployment.deployment.deployment_id
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +133,7 @@ def test_a_job_of_a_tenant_suspended_since_it_was_queued_is_refused(redis_db: Re
                                                                    media_dir: Path) -> None:
     source = upload(media_dir, "portrait.jpg", photo("people/obama/obama.jpg").read())
     job_id = submit(redis_db, tenant, source)
-    operator.suspend(tenant[0], "chargeback", redis=redis_db)
+    operator.suspend_tenant(redis_db, tenant[0], "chargeback")
     run_queued_jobs(redis_db)
     job = get_job(redis_db, tenant[1], job_id)
     assert (job.status, job.error_code) == (JobStatus.FAILED, "JobRefused")

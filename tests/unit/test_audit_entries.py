@@ -13,7 +13,9 @@ import pytest
 from server.domain import terms
 from server.domain.audit import (
     AuditKind,
+    MediaJobAction,
     detect_event,
+    media_job_event,
     operator_event,
     policy_decision_event,
     public_entry,
@@ -30,8 +32,10 @@ from server.domain.audit_chain import (
     legacy_hash,
     sealed,
 )
+from server.domain.media_jobs import JobStatus, MediaJob, MediaSource, MediaTarget, SourceKind
 from server.domain.policy import decide
 from server.domain.provenance import Provenance, ProvenanceStatus
+from server.domain.redaction import RedactionMethod
 from server.domain.tenants import Decision
 from tests.support.policy import NOW, live, request, tenant
 
@@ -174,3 +178,29 @@ def test_detect_operator_and_trust_list_events() -> None:
         AuditKind.OPERATOR_CORRECTION
     anchor = trust_list_event("add", {"id": "a-1", "device_class": "body-worn", "sha256": "ab"}, at=NOW)
     assert anchor.tenant_id == "" and public_entry("2-0", anchor.entry())["details"]["device_class"] == "body-worn"
+
+
+def test_a_media_job_event_records_who_what_and_how_it_ended() -> None:
+    job = MediaJob(job_id="j-1", tenant_id="t-1", deployment_id="d-1", method=RedactionMethod.PIXELATE,
+                   source=MediaSource(SourceKind.S3, bucket="bodycam", key="shift/1.mp4"),
+                   target=MediaTarget("bodycam", "released/1.mp4"), status=JobStatus.NOT_STARTED,
+                   percent_complete=0, created=NOW, last_action=NOW, heartbeat=NOW)
+    submitted = media_job_event(job, MediaJobAction.SUBMITTED, at=NOW, tenant=tenant("law_enforcement", "US"),
+                                request_id="r-1", deployment_name="face-1", capture=live(), route="createRedaction",
+                                api_version="media-v1")
+    assert submitted.kind is AuditKind.MEDIA_JOB and submitted.tenant_id == "t-1"
+    entry = public_entry("1-0", submitted.entry())
+    assert {name: entry[name] for name in ("action", "customer_type", "country", "operation", "capture_mode",
+                                           "camera", "status", "code", "route")} == {
+        "action": "submitted", "customer_type": "law_enforcement", "country": "US", "operation": "detection",
+        "capture_mode": "live", "camera": "body-worn", "status": "notStarted", "code": "", "route": "createRedaction"}
+    assert entry["details"] == {"job_id": "j-1", "method": "pixelate", "input": "s3", "output": "s3",
+                                "media_type": None, "frames": None, "face_tracks": None, "faces": None}
+
+    ended = dataclasses.replace(job, status=JobStatus.SUCCEEDED, percent_complete=100, finished=NOW,
+                                result={"mediaType": "video/mp4", "frames": 275, "faceTracks": 6})
+    failed = dataclasses.replace(job, status=JobStatus.FAILED, error_code="InvalidVideo", finished=NOW)
+    after = public_entry("2-0", media_job_event(ended, MediaJobAction.ENDED, at=NOW).entry())
+    assert (after["action"], after["status"], after["customer_type"]) == ("ended", "succeeded", "")
+    assert (after["details"]["frames"], after["details"]["face_tracks"]) == (275, 6)
+    assert public_entry("3-0", media_job_event(failed, MediaJobAction.ENDED, at=NOW).entry())["code"] == "InvalidVideo"
