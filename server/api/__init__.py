@@ -14,10 +14,11 @@ from server.api import (
     management,
     management_collections,
     recognition,
+    rekognition,
     signup,
 )
 
-SURFACES = (dataplane, signup, management, admin, health, docs)
+SURFACES = (dataplane, rekognition, signup, management, admin, health, docs)
 """Modules that own a blueprint."""
 
 DATA_PLANE_ROUTES = (detection, recognition, collections)

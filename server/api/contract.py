@@ -26,15 +26,24 @@ terms of use), the SKU's rate limit."""
 
 class Security(enum.Enum):
     KEY = "subscriptionKey"
+    SIGV4 = "awsSigV4"
     MANAGEMENT = "managementToken"
     ADMIN = "adminToken"
     NONE = "none"
+
+
+DATA_PLANE_SECURITY = frozenset({Security.KEY, Security.SIGV4})
+"""Schemes of the data plane, whose routes read the capture context headers."""
+
+AWS_JSON = "application/x-amz-json-1.1"
+"""The media type of AWS's JSON 1.1 protocol (Rekognition's requests and answers)."""
 
 
 class BodyKind(enum.Enum):
     JSON = "json"
     IMAGE = "image"  # application/octet-stream bytes, or JSON {"url": ...}
     FORM_OR_JSON = "form_or_json"
+    AWS_JSON = "aws_json"  # application/x-amz-json-1.1, one schema per variant
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +62,16 @@ NO_BODY = Reply(200, "Done; the answer has no body.", media_type="")
 
 
 @dataclasses.dataclass(frozen=True)
+class Variant:
+    """One operation of a protocol that serves many on one route, chosen by a header's value (AWS's
+    X-Amz-Target): what it reads and what it answers."""
+
+    target: str
+    request: type[Schema]
+    reply: type[Schema]
+
+
+@dataclasses.dataclass(frozen=True)
 class Contract:
     operation_id: str
     summary: str
@@ -66,11 +85,14 @@ class Contract:
     body_required: bool = True
     path_names: tuple[tuple[str, str], ...] = ()
     description: str = ""
+    variant_header: str = ""
+    variants: tuple[Variant, ...] = ()
 
 
 def declare(**fields: Any) -> Contract:
     return Contract(**{**fields, "replies": tuple(fields["replies"]), "errors": tuple(fields["errors"]),
-                       "path_names": tuple(fields.get("path_names", {}).items())})
+                       "path_names": tuple(fields.get("path_names", {}).items()),
+                       "variants": tuple(fields.get("variants", ()))})
 
 
 def contract(**fields: Any) -> Callable[[View], View]:
