@@ -104,6 +104,7 @@ def scaled(path: str, factor: float) -> bytes:
     import numpy as np
 
     pixels = cv2.imdecode(np.frombuffer(photo(path).read(), np.uint8), cv2.IMREAD_COLOR)
+    assert pixels is not None
     ok, encoded = cv2.imencode(".jpg", cv2.resize(pixels, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA))
     assert ok
     return encoded.tobytes()

@@ -62,7 +62,16 @@ def signed_post(client: FlaskClient, operation: str, body: Mapping[str, Any], *,
                 headers: Mapping[str, str] | None = None, at: datetime | None = None,
                 region: str = REGION, service: str = "rekognition") -> TestResponse:
     """A request signed by botocore's signer (at `at`, else now), sent as it is."""
-    data = json.dumps(body).encode()
+    data, signed = signed_request(operation, body, access_key=access_key, secret=secret, headers=headers, at=at,
+                                  region=region, service=service)
+    return client.post("/", data=data, headers=signed)
+
+
+def signed_request(operation: str, body: Mapping[str, Any] | bytes, *, access_key: str, secret: str,
+                   headers: Mapping[str, str] | None = None, at: datetime | None = None, region: str = REGION,
+                   service: str = "rekognition") -> tuple[bytes, dict[str, str]]:
+    """The body and the headers of a request botocore signed."""
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
     request = AWSRequest("POST", f"{ENDPOINT}/", data=data, headers={
         "X-Amz-Target": f"RekognitionService.{operation}", "Content-Type": AWS_JSON, **(headers or {})})
     signer = SigV4Auth(Credentials(access_key, secret), service, region)
@@ -71,7 +80,7 @@ def signed_post(client: FlaskClient, operation: str, body: Mapping[str, Any], *,
     else:
         with mock.patch("botocore.auth.get_current_datetime", return_value=at.replace(tzinfo=None)):
             signer.add_auth(request)
-    return client.post("/", data=data, headers=_text(request.headers.items()))
+    return data, _text(request.headers.items())
 
 
 def _text(headers: Iterable[tuple[str, str | bytes]]) -> dict[str, str]:
