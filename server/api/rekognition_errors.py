@@ -89,11 +89,11 @@ def to_aws(error: BaseException) -> AwsError:
 
 
 def refusal(decision: PolicyDecision, sensitive: Sequence[str] = ()) -> AwsError:
-    """A refusal under the terms of use, naming its clause (and the attributes it refused)."""
-    error = decision.to_error()
+    """A refusal under the terms of use, naming its clause (and the attributes it refused), or of
+    Limited Access or a tenant's standing, with the decision's whole message."""
+    message = decision.message
     if decision.clause is None:
-        return to_aws(error)
-    message = error.message
+        return AccessDeniedException(message)
     if sensitive:
         message = (f"Refused under the Visage terms of use, version {decision.policy_version}, clause "
                    f"{decision.clause}: Visage does not infer sensitive attributes, for any customer. This call "
