@@ -85,7 +85,9 @@ def run(options: Options) -> int:
     try:
         redis_url, redis_note = _start_redis(options.data_dir, children)
         (options.data_dir / REDIS_URL_FILE).write_text(redis_url + "\n")
-        env = {**os.environ, "REDIS_URL": redis_url, "VISAGE_ADMIN_TOKEN": admin_token}
+        # the API and the workers keep their server keys (audit, signing) and media in this data dir
+        env = {**os.environ, "REDIS_URL": redis_url, "VISAGE_ADMIN_TOKEN": admin_token,
+               "VISAGE_DATA_DIR": str(options.data_dir)}
         logs = options.data_dir / "logs"
         logs.mkdir(exist_ok=True)
         children.start("api", [

@@ -17,14 +17,7 @@ from server.domain.media_jobs import RETENTION_SECONDS
 from server.domain.video_jobs import VideoJob
 from server.store import keys
 from server.store.codec import decode_hash, fields, text
-
-_UPDATE_IF_PRESENT = """
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('HSET', KEYS[1], unpack(ARGV))
-  return 1
-end
-return 0
-"""
+from server.store.transactions import update_if_present
 
 _CLAIM_TOKEN = """
 local held = redis.call('GET', KEYS[1])
@@ -72,10 +65,10 @@ class VideoJobStore:
 
     def update(self, job: VideoJob) -> bool:
         """Write the whole job; False when it no longer exists."""
-        return self._update_if_present(keys.video_job(job.deployment_id, job.job_id), job.to_record())
+        return update_if_present(self.redis, keys.video_job(job.deployment_id, job.job_id), job.to_record())
 
     def beat(self, deployment_id: str, job_id: str, moment: datetime) -> bool:
-        return self._update_if_present(keys.video_job(deployment_id, job_id), {"heartbeat": format_time(moment)})
+        return update_if_present(self.redis, keys.video_job(deployment_id, job_id), {"heartbeat": format_time(moment)})
 
     def save_results(self, deployment_id: str, job_id: str, ordered: Mapping[str, Sequence[str]]) -> None:
         """The job's results, each order a list of JSON documents, kept as long as the job."""
@@ -99,7 +92,3 @@ class VideoJobStore:
             pipe.llen(key)
             found, total = pipe.execute()
         return [str(text(item)) for item in found], int(total)
-
-    def _update_if_present(self, key: str, record: dict[str, str]) -> bool:
-        flat = [item for pair in record.items() for item in pair]
-        return bool(self.redis.eval(_UPDATE_IF_PRESENT, 1, key, *flat))

@@ -22,6 +22,7 @@ from tests.support.terms import (
     detect_face,
     list_test_cameras,
     recorded,
+    sign_up_police,
     signed_photo,
     snapshot,
 )
@@ -31,11 +32,7 @@ SENSITIVE = "AgeRange, Beard, Emotions, Gender, Mustache, Smile"
 
 @pytest.fixture
 def police(client: FlaskClient) -> Account:
-    """An approved law-enforcement tenant outside the US (the US clause would refuse everything)."""
-    account = sign_up(client, customer_type="law_enforcement", country="GB", organization="Kent Police",
-                      use_cases=["investigative_identification"])
-    approve(client, account.tenant_id, "investigations on recorded material")
-    return account
+    return sign_up_police(client)
 
 
 def refusal(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:

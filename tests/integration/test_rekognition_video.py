@@ -22,7 +22,7 @@ from tests.support.faces import photo
 from tests.support.rekognition import rekognition_client
 from tests.support.s3 import MotoS3, aws_environment, moto_s3_server
 from tests.support.tenants import Account, sign_up
-from tests.support.terms import approve, list_test_cameras
+from tests.support.terms import list_test_cameras, sign_up_police
 from tests.support.video import CLIP, frames, write_video
 from tests.support.workers import run_queued_jobs
 
@@ -136,9 +136,7 @@ def test_a_face_detection_job_times_every_face(client: FlaskClient, s3: Any, sin
 
 @pytest.fixture
 def police(client: FlaskClient) -> Account:
-    account = sign_up(client, customer_type="law_enforcement", country="GB", organization="Kent Police",
-                      use_cases=["investigative_identification"])
-    approve(client, account.tenant_id, "investigations on recorded material")
+    account = sign_up_police(client)
     list_test_cameras(client)
     return account
 
