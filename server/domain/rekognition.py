@@ -254,7 +254,7 @@ def token_position(token: str | None) -> str | None:
     if not 1 <= len(token) <= MAX_TOKEN_LENGTH:
         raise InvalidPaginationTokenException()
     try:
-        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("utf-8")
+        return base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_", validate=True).decode("utf-8")
     except (binascii.Error, ValueError):
         raise InvalidPaginationTokenException() from None
 
