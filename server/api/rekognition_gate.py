@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from flask import current_app, g, request
 
@@ -92,6 +93,4 @@ def _raw_path() -> str:
     raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
     if raw:
         return str(raw).split("?", 1)[0]
-    from urllib.parse import quote
-
     return quote(request.path)

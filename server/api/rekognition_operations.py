@@ -12,9 +12,7 @@ import enum
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
 from marshmallow import Schema
-from rq import Queue
 
 from server.api import rekognition_gate as gate
 from server.domain import rekognition
@@ -28,8 +26,6 @@ from server.services import rekognition_collections as collections
 from server.services import rekognition_faces as faces
 from server.services import rekognition_images as images
 from server.services import rekognition_video as video
-from server.store.queues import queue
-from server.store.s3 import S3Store
 
 Handler = Callable[[dict[str, Any]], Any]
 
@@ -53,13 +49,6 @@ class Operation:
     @property
     def target(self) -> str:
         return f"{gate.TARGET_PREFIX}{self.name}"
-
-
-def s3() -> S3Store:
-    """The operator's S3 endpoint through boto3, one client per app."""
-    store: S3Store = current_app.extensions.get("s3") or current_app.extensions.setdefault(
-        "s3", S3Store.from_environment())
-    return store
 
 
 def _quality(body: dict[str, Any], default: QualityFilter) -> QualityFilter:
@@ -90,7 +79,7 @@ def describe_collection(body: dict[str, Any]) -> Any:
 def index_faces(body: dict[str, Any]) -> Any:
     asked = rekognition.parse_attributes(body.get("detection_attributes") or (), "DetectionAttributes")
     redis = get_redis()
-    image = images.examine(redis, gate.current_caller(), body["image"], s3)
+    image = images.examine(redis, gate.current_caller(), body["image"], images.s3_store)
     caller = gate.admit(image=image, sensitive_attributes=asked.sensitive, collection=body["collection_id"])
     rekognition.check_measurable(asked)
     return collections.index_faces(redis, caller, body["collection_id"], image,
@@ -118,7 +107,7 @@ def search_faces(body: dict[str, Any]) -> Any:
 
 def search_faces_by_image(body: dict[str, Any]) -> Any:
     redis = get_redis()
-    image = images.examine(redis, gate.current_caller(), body["image"], s3)
+    image = images.examine(redis, gate.current_caller(), body["image"], images.s3_store)
     caller = gate.admit(images=(image,), collection=body["collection_id"])
     return collections.search_faces_by_image(redis, caller, body["collection_id"], image,
                                              max_faces=body.get("max_faces"),
@@ -130,8 +119,8 @@ def search_faces_by_image(body: dict[str, Any]) -> Any:
 
 def compare_faces(body: dict[str, Any]) -> Any:
     redis = get_redis()
-    source = images.examine(redis, gate.current_caller(), body["source_image"], s3)
-    target = images.examine(redis, gate.current_caller(), body["target_image"], s3)
+    source = images.examine(redis, gate.current_caller(), body["source_image"], images.s3_store)
+    target = images.examine(redis, gate.current_caller(), body["target_image"], images.s3_store)
     gate.admit(images=(source, target))
     return faces.compare_faces(source, target, quality=_quality(body, QualityFilter.NONE),
                                threshold=rekognition.check_percent(body.get("similarity_threshold"),
@@ -141,7 +130,7 @@ def compare_faces(body: dict[str, Any]) -> Any:
 def detect_faces(body: dict[str, Any]) -> Any:
     asked = rekognition.parse_attributes(body.get("attributes") or ())
     redis = get_redis()
-    image = images.examine(redis, gate.current_caller(), body["image"], s3)
+    image = images.examine(redis, gate.current_caller(), body["image"], images.s3_store)
     caller = gate.admit(image=image, sensitive_attributes=asked.sensitive)
     rekognition.check_measurable(asked)
     return faces.detect_faces(redis, caller, image)
@@ -149,21 +138,17 @@ def detect_faces(body: dict[str, Any]) -> Any:
 
 # stored videos ------------------------------------------------------------------------------
 
-def _media_queue() -> Queue:
-    return queue(get_redis(), video.VIDEO_QUEUE)
-
-
 def start_face_detection(body: dict[str, Any]) -> Any:
     attributes = body.get("face_attributes") or rekognition.DEFAULT_ATTRIBUTES
     asked = rekognition.parse_attributes([attributes], "FaceAttributes")
     caller = gate.admit(sensitive_attributes=asked.sensitive)
-    return video.start(get_redis(), caller, _media_queue(), s3, JobKind.FACE_DETECTION, body["video"],
+    return video.start(get_redis(), caller, JobKind.FACE_DETECTION, body["video"],
                        client_token=body.get("client_request_token"), job_tag=body.get("job_tag"),
                        notification=body.get("notification_channel"), face_attributes=attributes)
 
 
 def start_face_search(body: dict[str, Any]) -> Any:
-    return video.start(get_redis(), gate.current_caller(), _media_queue(), s3, JobKind.FACE_SEARCH, body["video"],
+    return video.start(get_redis(), gate.current_caller(), JobKind.FACE_SEARCH, body["video"],
                        client_token=body.get("client_request_token"), job_tag=body.get("job_tag"),
                        notification=body.get("notification_channel"), collection_id=body["collection_id"],
                        threshold=body.get("face_match_threshold"))

@@ -49,6 +49,23 @@ MAX_TOKEN_LENGTH = 1024
 """Visage's own NextTokens stay short; anything longer than this is not one."""
 
 
+@dataclasses.dataclass(frozen=True)
+class S3ObjectRequest:
+    """An image or a video in S3, as a request names it."""
+
+    bucket: str
+    name: str
+    version: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ImageRequest:
+    """An image as a request gives it: its bytes, or where it is in S3."""
+
+    data: bytes | None = None
+    s3_object: S3ObjectRequest | None = None
+
+
 IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 """Rekognition takes JPEG and PNG only."""
 

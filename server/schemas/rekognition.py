@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from server.domain import rekognition as rules
 from server.domain.collections import REKOGNITION_ID_PATTERN
+from server.domain.rekognition import ImageRequest, S3ObjectRequest
 
 COLLECTION_ID: dict[str, Any] = {"required": True, "validate": validate.Regexp(REKOGNITION_ID_PATTERN),
                  "metadata": {"description": "1 to 255 letters, digits, '_', '.' or '-'."}}
@@ -44,19 +44,6 @@ class Base64Bytes(fields.Field):
 
     def _jsonschema_type_mapping(self) -> dict[str, str]:
         return {"type": "string", "contentEncoding": "base64"}
-
-
-@dataclasses.dataclass(frozen=True)
-class S3ObjectRequest:
-    bucket: str
-    name: str
-    version: str | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class ImageRequest:
-    data: bytes | None = None
-    s3_object: S3ObjectRequest | None = None
 
 
 class S3ObjectSchema(RequestSchema):

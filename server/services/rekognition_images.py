@@ -9,6 +9,8 @@ before the terms of use decide on it.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import os
 from collections.abc import Callable
 
 import numpy as np
@@ -19,16 +21,28 @@ from server.domain import rekognition
 from server.domain.aws_errors import InvalidParameterException
 from server.domain.callers import Caller
 from server.domain.detection import DetectionModel
+from server.domain.rekognition import ImageRequest
 from server.domain.rekognition_shapes import FaceDetail
 from server.domain.tracking import Box
-from server.schemas.rekognition import ImageRequest
 from server.services.provenance import ImageEvidence, examine_image
-from server.store.s3 import S3Location, S3Store
+from server.store.s3 import ENDPOINT_VARIABLE, S3Location, S3Store
 from server.vision import detector
 from server.vision.detector import FaceBox
 from server.vision.face_detail import describe_face
 
 S3Stores = Callable[[], S3Store]
+
+
+def s3_store() -> S3Store:
+    """The operator's S3 endpoint through boto3: one client per endpoint and process (a client is
+    thread-safe, and making one costs more than most reads)."""
+    return _s3_store(os.environ.get(ENDPOINT_VARIABLE) or "")
+
+
+@functools.lru_cache(maxsize=4)
+def _s3_store(endpoint: str) -> S3Store:
+    return S3Store.from_environment()
+
 
 DETECTION_MODEL = DetectionModel.DETECTION_01
 """HOG on a copy up to 1024 px: it finds faces of about 40 px in a 1080p image, Rekognition's

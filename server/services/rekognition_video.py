@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from redis import Redis
-from rq import Queue
 
 from server import defaults
 from server.domain import rekognition, similarity
@@ -37,6 +36,7 @@ from server.domain.media_jobs import HEARTBEAT_SECONDS
 from server.domain.operations import OperationClass
 from server.domain.policy import PolicyDecision
 from server.domain.provenance import Provenance
+from server.domain.rekognition import S3ObjectRequest
 from server.domain.rekognition_results import JobStarted, S3ObjectLocation, VideoJobPage, VideoLocation
 from server.domain.rekognition_shapes import VideoMetadata
 from server.domain.video_jobs import (
@@ -51,10 +51,11 @@ from server.domain.video_jobs import (
     result_json,
 )
 from server.errors import BadArgument, VisageError
-from server.schemas.rekognition import S3ObjectRequest
 from server.services.heartbeat import Heartbeat
 from server.services.rekognition_collections import collection_faces, existing_collection
-from server.store.s3 import S3Location, S3Store
+from server.services.rekognition_images import S3Stores, s3_store
+from server.store.queues import queue
+from server.store.s3 import S3Location
 from server.store.trust_anchors import TrustAnchorStore
 from server.store.video_jobs import VideoJobStore
 from server.vision.provenance import read_file_provenance
@@ -70,7 +71,6 @@ fits in six."""
 
 BY_TIMESTAMP, BY_INDEX = "TIMESTAMP", "INDEX"
 
-S3Stores = Callable[[], S3Store]
 JobDecision = Callable[[OperationClass, Provenance], PolicyDecision]
 """The terms of use for a job, on its footage's provenance."""
 FrameDecisions = Callable[[OperationClass, Provenance], Callable[[int], PolicyDecision]]
@@ -90,10 +90,9 @@ class _JobGone(Exception):
     """The job was deleted (its deployment purged) while it ran."""
 
 
-def start(redis: Redis, caller: Caller, queue: Queue, s3: S3Stores, kind: JobKind, video: S3ObjectRequest, *,
-          client_token: str | None, job_tag: str | None, notification: object | None,
-          collection_id: str | None = None, threshold: float | None = None,
-          face_attributes: str = "DEFAULT") -> JobStarted:
+def start(redis: Redis, caller: Caller, kind: JobKind, video: S3ObjectRequest, *, client_token: str | None,
+          job_tag: str | None, notification: object | None, collection_id: str | None = None,
+          threshold: float | None = None, face_attributes: str = "DEFAULT", s3: S3Stores = s3_store) -> JobStarted:
     if notification is not None:
         raise InvalidParameterException(NO_SNS)
     try:
@@ -128,8 +127,8 @@ def start(redis: Redis, caller: Caller, queue: Queue, s3: S3Stores, kind: JobKin
             store.release_token(caller.deployment_id, kind.value, client_token)
         raise
     store.create(job)
-    queue.enqueue(VIDEO_JOB, caller.tenant_id, caller.deployment_id, job.job_id, job_timeout=VIDEO_JOB_TIMEOUT,
-                  result_ttl=3600, failure_ttl=86400)
+    queue(redis, VIDEO_QUEUE).enqueue(VIDEO_JOB, caller.tenant_id, caller.deployment_id, job.job_id,
+                                      job_timeout=VIDEO_JOB_TIMEOUT, result_ttl=3600, failure_ttl=86400)
     return JobStarted(job.job_id)
 
 

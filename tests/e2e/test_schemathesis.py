@@ -4,6 +4,7 @@ Bounded: a few examples an operation, no shrinking."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,19 @@ UNREACHED_ON_PURPOSE = {
 """Why a documented status may go unseen by random generation, and which test reaches it instead."""
 
 observed: set[tuple[str, int]] = set()
+
+AWS_JSON = "application/x-amz-json-1.1"
+"""Rekognition's protocol at POST / (JSON 1.1): schemathesis knows JSON only as application/json."""
+
+
+@schemathesis.serializer(AWS_JSON)
+def _aws_json_body(_: Any, value: Any) -> dict[str, Any]:
+    return {"data": json.dumps(value).encode()}
+
+
+@schemathesis.deserializer(AWS_JSON)
+def _aws_json_answer(_: Any, response: Any) -> Any:
+    return json.loads(response.content)
 
 
 @pytest.fixture(scope="module")
