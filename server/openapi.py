@@ -18,7 +18,7 @@ from flask import Flask
 from marshmallow import Schema
 from werkzeug.routing import Rule
 
-from server.api.contract import BodyKind, Contract, Reply, Security, contract_of
+from server.api.contract import AWS_JSON, DATA_PLANE_SECURITY, BodyKind, Contract, Reply, Security, contract_of
 from server.domain.capture import CAMERA_HEADER, CAPTURED_AT_HEADER, MODE_HEADER, Camera, CaptureMode
 from server.domain.starter import STARTER_NAME
 from server.schemas.base import REQUIRED_IN_DOCUMENT
@@ -45,6 +45,10 @@ RETRY_AFTER_STATUSES = (429, 503)
 SECURITY_SCHEMES = {
     "subscriptionKey": {"type": "apiKey", "in": "header", "name": "Ocp-Apim-Subscription-Key",
                         "description": "A deployment key (key1 or key2)."},
+    "awsSigV4": {"type": "apiKey", "in": "header", "name": "Authorization",
+                 "description": "AWS Signature Version 4 (AWS4-HMAC-SHA256), as boto3 and the AWS CLI sign: the "
+                                "access key id is the deployment's name, the secret either of its keys, the service "
+                                "rekognition and the region any."},
     "managementToken": {"type": "http", "scheme": "bearer", "description": "The tenant's management token."},
     "adminToken": {"type": "http", "scheme": "bearer", "description": "The operator's admin token."},
 }
@@ -198,21 +202,41 @@ def _operation(rule: Rule, declared: Contract) -> dict[str, Any]:
     parameters: list[Any] = _path_parameters(rule, declared)
     if declared.query is not None:
         parameters.append({"in": "query", "schema": declared.query})
-    if declared.security is Security.KEY:
+    if declared.variants:
+        parameters.append(_variant_header(declared))
+    if declared.security in DATA_PLANE_SECURITY:
         parameters.extend(_component_name(parameter["name"]) for parameter in CAPTURE_HEADERS)
     if parameters:
         operation["parameters"] = parameters
     operation["security"] = [] if declared.security is Security.NONE else [{declared.security.value: []}]
-    if declared.body is not None:
+    if declared.body is not None or declared.body_kind is BodyKind.AWS_JSON:
         operation["requestBody"] = _request_body(declared)
     responses: dict[str, Any] = {str(reply.status): _reply(reply) for reply in declared.replies}
+    if declared.variants:
+        operation["x-variants"] = {variant.target: {"request": _ref(variant.request), "reply": _ref(variant.reply)}
+                                   for variant in declared.variants}
+        replies = list(dict.fromkeys(variant.reply for variant in declared.variants))
+        responses["200"]["content"] = {AWS_JSON: {"schema": {"anyOf": replies}}}
     for status in declared.errors:
         responses[str(status)] = f"Error{status}"
     operation["responses"] = responses
     return operation
 
 
+def _variant_header(declared: Contract) -> dict[str, Any]:
+    return {"in": "header", "name": declared.variant_header, "required": True,
+            "description": "Which operation the body is for: x-variants maps each value to its request and reply.",
+            "schema": {"type": "string", "enum": [variant.target for variant in declared.variants]}}
+
+
+def _ref(schema: type[Schema]) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{_schema_name(schema)}"}
+
+
 def _request_body(declared: Contract) -> dict[str, Any]:
+    if declared.body_kind is BodyKind.AWS_JSON:
+        bodies = list(dict.fromkeys(variant.request for variant in declared.variants))
+        return {"required": True, "content": {AWS_JSON: {"schema": {"anyOf": bodies}}}}
     content: dict[str, Any] = {}
     if declared.body_kind is BodyKind.IMAGE:
         content["application/octet-stream"] = {"schema": {"type": "string", "format": "binary"}}

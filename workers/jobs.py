@@ -88,3 +88,29 @@ def send_token_recovery(email: str, base_url: str, request_id: str = "") -> int:
     from server.services.token_recovery import send_recovery_links
 
     return send_recovery_links(_connection(), email, base_url=base_url, request_id=request_id)
+
+
+def analyse_video(tenant_id: str, deployment_id: str, job_id: str) -> str:
+    """A Rekognition face detection or face search on a video in S3, if the terms allow it: decided
+    on the footage's content credentials, and for a search again on each sampled frame."""
+    from collections.abc import Callable
+
+    from server.domain.operations import OperationClass
+    from server.domain.policy import PolicyDecision
+    from server.domain.provenance import Provenance
+    from server.services import rekognition_video
+    from server.services.media import media_directory
+    from server.services.policy import authorize_job, frame_decider
+    from server.store.s3 import S3Store
+
+    redis = _connection()
+
+    def decide_job(operation_class: OperationClass, footage: Provenance) -> PolicyDecision:
+        return authorize_job(redis, tenant_id, deployment_id, operation_class, footage=(footage,), job_id=job_id)
+
+    def decide_frames(operation_class: OperationClass, footage: Provenance) -> Callable[[int], PolicyDecision]:
+        return frame_decider(redis, tenant_id, deployment_id, operation_class, footage, job_id=job_id)
+
+    return rekognition_video.run(redis, deployment_id, job_id, media_dir=media_directory(),
+                                 s3=S3Store.from_environment, decide_job=decide_job,
+                                 decide_frames=decide_frames).value

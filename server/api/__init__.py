@@ -20,10 +20,11 @@ from server.api import (
     person_directory,
     recognition,
     recovery,
+    rekognition,
     signup,
 )
 
-SURFACES = (dataplane, media, signup, management, admin, health, docs, metrics, console)
+SURFACES = (dataplane, media, rekognition, signup, management, admin, health, docs, metrics, console)
 """Modules that own a blueprint."""
 
 DATA_PLANE_ROUTES = (detection, recognition, collections, person_directory)

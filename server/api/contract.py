@@ -29,9 +29,17 @@ real outage would too."""
 
 class Security(enum.Enum):
     KEY = "subscriptionKey"
+    SIGV4 = "awsSigV4"
     MANAGEMENT = "managementToken"
     ADMIN = "adminToken"
     NONE = "none"
+
+
+DATA_PLANE_SECURITY = frozenset({Security.KEY, Security.SIGV4})
+"""Schemes of the data plane, whose routes read the capture context headers."""
+
+AWS_JSON = "application/x-amz-json-1.1"
+"""The media type of AWS's JSON 1.1 protocol (Rekognition's requests and answers)."""
 
 
 class BodyKind(enum.Enum):
@@ -39,6 +47,7 @@ class BodyKind(enum.Enum):
     IMAGE = "image"  # application/octet-stream bytes, or JSON {"url": ...}
     FORM_OR_JSON = "form_or_json"
     MEDIA = "media"  # an image or video as bytes (octet-stream, image/*, video/*) or a multipart `form`, or JSON
+    AWS_JSON = "aws_json"  # application/x-amz-json-1.1, one schema per variant
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,6 +69,16 @@ NO_BODY = Reply(200, "Done; the answer has no body.", media_type="")
 
 
 @dataclasses.dataclass(frozen=True)
+class Variant:
+    """One operation of a protocol that serves many on one route, chosen by a header's value (AWS's
+    X-Amz-Target): what it reads and what it answers."""
+
+    target: str
+    request: type[Schema]
+    reply: type[Schema]
+
+
+@dataclasses.dataclass(frozen=True)
 class Contract:
     operation_id: str
     summary: str
@@ -76,11 +95,14 @@ class Contract:
     description: str = ""
     api_versions: tuple[str, ...] = defaults.API_VERSIONS
     """The data-plane versions that serve it; under the others it is 404, as on Azure."""
+    variant_header: str = ""
+    variants: tuple[Variant, ...] = ()
 
 
 def declare(**fields: Any) -> Contract:
     return Contract(**{**fields, "replies": tuple(fields["replies"]), "errors": tuple(dict.fromkeys(fields["errors"])),
-                       "path_names": tuple(fields.get("path_names", {}).items())})
+                       "path_names": tuple(fields.get("path_names", {}).items()),
+                       "variants": tuple(fields.get("variants", ()))})
 
 
 def contract(**fields: Any) -> Callable[[View], View]:

@@ -1,6 +1,7 @@
-"""Collections: PersonGroup, LargePersonGroup, FaceList and LargeFaceList.
+"""Collections: PersonGroup, LargePersonGroup, FaceList and LargeFaceList, and Rekognition's
+collections.
 
-The four kinds differ only in data (names, error codes and messages, limits, whether they hold
+The kinds differ only in data (names, error codes and messages, limits, whether they hold
 persons, train, or page), so one table describes them and every layer reads it.
 """
 
@@ -18,6 +19,9 @@ from server.errors import BadArgument, Conflict, Forbidden, Kind, NotFound
 
 ID_PATTERN = re.compile(r"^[a-z0-9-_]{1,64}$")
 """Azure: collection ids are 1 to 64 lower-case letters, digits, '-' or '_'."""
+
+REKOGNITION_ID_PATTERN = re.compile(r"^[a-zA-Z0-9_.\-]{1,255}$")
+"""Rekognition: a CollectionId is 1 to 255 letters, digits, '_', '.' or '-'."""
 
 NAME_MAX = 128
 COLLECTION_USER_DATA_MAX = 16_384
@@ -37,6 +41,7 @@ class CollectionKind(enum.Enum):
     LARGE_PERSON_GROUP = "largepersongroups"
     FACE_LIST = "facelists"
     LARGE_FACE_LIST = "largefacelists"
+    REKOGNITION_COLLECTION = "rekognitioncollections"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +72,7 @@ class KindRules:
     trainable: bool
     paged: bool
     limits: dict[Sku, Limits]
+    id_pattern: re.Pattern[str] = ID_PATTERN
 
     @property
     def invalid_id_message(self) -> str:
@@ -113,9 +119,21 @@ RULES: dict[CollectionKind, KindRules] = {
         has_persons=False, trainable=True, paged=True,
         limits={Sku.F0: Limits(64, 1000, None), Sku.S0: Limits(1_000_000, 1_000_000, None)},
     ),
+    CollectionKind.REKOGNITION_COLLECTION: KindRules(
+        CollectionKind.REKOGNITION_COLLECTION, "CollectionId", "RekognitionCollection", "Collection",
+        ErrorCodes("ResourceNotFoundException", "ResourceAlreadyExistsException", "ResourceInUseException",
+                   "ResourceNotReadyException"),
+        has_persons=False, trainable=False, paged=True,
+        limits={Sku.F0: Limits(64, 1000, None), Sku.S0: Limits(1000, 100_000, None)},
+        id_pattern=REKOGNITION_ID_PATTERN,
+    ),
 }
 """Azure's quotas per SKU (identity-quotas-limits): collections per resource, members (persons or
-faces) per collection, and persons per resource where Azure counts them."""
+faces) per collection, and persons per resource where Azure counts them.
+
+Rekognition collections have no training step, so every search reads the whole collection's
+embeddings (about 50 MB at 100,000 faces): Visage caps them at 100,000 faces (AWS allows 20
+million) and a deployment at 1,000 of them; F0 keeps the face lists' limits."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,9 +144,14 @@ class PersistedFace:
     provenance: Provenance = NO_PROVENANCE
     """The content credentials of the image the face was added from; faces added before Visage read
     them have none."""
+    details: str | None = None
+    """What a surface keeps with a face beyond Azure's fields, as JSON (a Rekognition face's
+    ExternalImageId, ImageId, bounding box and confidence)."""
 
     def to_json(self) -> str:
-        return json.dumps({"personId": self.person_id, "userData": self.user_data, **self.provenance.to_json()})
+        extra = {"details": self.details} if self.details is not None else {}
+        return json.dumps({"personId": self.person_id, "userData": self.user_data, **self.provenance.to_json(),
+                           **extra})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -165,7 +188,7 @@ class QuotaExceeded(Forbidden):
 
 
 def check_collection_id(rules: KindRules, collection_id: str) -> str:
-    if not ID_PATTERN.fullmatch(collection_id):
+    if not rules.id_pattern.fullmatch(collection_id):
         raise BadArgument(rules.invalid_id_message)
     return collection_id
 

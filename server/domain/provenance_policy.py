@@ -139,6 +139,14 @@ def _contradictions(said: CaptureContext, face: FaceEvidence, whose: str, at: da
                f"credentials of {face.subject}, signed under a trust anchor listed for {device.value} devices")
 
 
+def frame_provenance(footage: Provenance, timestamp_ms: int) -> Provenance:
+    """A frame of trusted footage was captured when the footage was plus the frame's timestamp: a
+    recording that started 25 hours ago is fresher than a day two hours in."""
+    if not footage.trusted or footage.captured_at is None:
+        return footage
+    return dataclasses.replace(footage, captured_at=footage.captured_at + timedelta(milliseconds=timestamp_ms))
+
+
 def _age(span: timedelta) -> str:
     minutes = int(span.total_seconds() // 60)
     if minutes < 120:

@@ -15,6 +15,7 @@ from server.domain.credentials import hash_secret, new_api_key
 from server.domain.deployments import Deployment, KeyName, PublishedDeployment, Sku
 from server.domain.tenants import Tenant
 from server.errors import Unauthenticated
+from server.services import signing
 from server.store.deployments import DeploymentRepository
 from server.store.queues import queue
 from server.store.tenants import TenantRepository
@@ -50,6 +51,7 @@ def create_deployment(redis: Redis, tenant: Tenant, name: str, sku: Sku, region:
         key_hashes={key: hash_secret(secret) for key, secret in secrets.items()},
     )
     DeploymentRepository(redis).create(deployment, max_per_tenant=defaults.MAX_DEPLOYMENTS_PER_TENANT)
+    signing.remember_keys(redis, deployment, secrets)
     return PublishedDeployment(deployment, endpoint, {key.value: secret for key, secret in secrets.items()})
 
 
@@ -69,6 +71,7 @@ def update_deployment(redis: Redis, tenant: Tenant, name: str, sku: Sku, *, endp
 def delete_deployment(redis: Redis, tenant: Tenant, name: str) -> None:
     """Its keys stop working at once; a worker purges its data."""
     deleted = DeploymentRepository(redis).delete(tenant.tenant_id, name)
+    signing.forget_keys(redis, deleted)
     queue(redis, "purges").enqueue(PURGE_JOB, deleted.deployment_id)
 
 
@@ -76,4 +79,5 @@ def regenerate_key(redis: Redis, tenant: Tenant, name: str, key: KeyName, *, end
     """Replace one key: the old one stops working at once, the other keeps working."""
     secret = new_api_key()
     deployment = DeploymentRepository(redis).replace_key(tenant.tenant_id, name, key, hash_secret(secret))
+    signing.remember_keys(redis, deployment, {key: secret})
     return dataclasses.replace(PublishedDeployment(deployment, endpoint), keys={key.value: secret})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from datetime import datetime
 from typing import Any
 
 from redis import Redis
@@ -69,13 +70,18 @@ def detect(redis: Redis, caller: Caller, image: ImageEvidence, options: DetectOp
         found.append(face)
     if records:
         FaceRepository(redis).save_all(records, options.face_id_ttl)
-    face_ids = [record.face_id for record in records]
-    record_detected_faces(redis, caller.tenant_id, face_ids, len(found),
-                          organizations=organization_link_keys(caller.tenant))
+    account_detection(redis, caller, image, [record.face_id for record in records], len(found), created_at)
+    return found
+
+
+def account_detection(redis: Redis, caller: Caller, image: ImageEvidence, face_ids: list[str], found: int,
+                      at: datetime) -> None:
+    """What every detection leaves behind, on any surface: its faces count towards the tenant's
+    live-stream throughput, and the call goes to the audit trail with its capture and provenance."""
+    record_detected_faces(redis, caller.tenant_id, face_ids, found, organizations=organization_link_keys(caller.tenant))
     AuditLog(redis).append_event(detect_event(
-        caller.tenant, at=created_at, request_id=caller.request_id, deployment_id=caller.deployment_id,
+        caller.tenant, at=at, request_id=caller.request_id, deployment_id=caller.deployment_id,
         deployment_name=caller.deployment.name, capture=caller.capture, provenance=image.provenance,
         face_ids=face_ids, doubts=image.doubts, route=caller.route, api_version=caller.api_version,
         outcome_status=200))
-    return found
 

@@ -4,14 +4,15 @@
 sends (examined once: its content credentials and the signals a caller cannot choose), the
 attributes it asks to infer. `refuse_early` takes, before a view reads anything, the refusals no
 body can change; `authorize_job` decides again when a worker starts a job (the tenant may have
-been suspended since it was queued); and `evaluate` is the management API's dry run: same facts,
-same decision, nothing written. None of them knows HTTP.
+been suspended since it was queued), and `frame_decider` each sampled frame of the footage it
+analyses; and `evaluate` is the management API's dry run: same facts, same decision, nothing
+written. None of them knows HTTP.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from redis import Redis
@@ -27,7 +28,7 @@ from server.domain.linking import organization_link_keys
 from server.domain.operations import RECOGNITION_CLASSES, OperationClass
 from server.domain.policy import PolicyDecision, PolicyRequest, decide, standing_refusal
 from server.domain.provenance import NO_PROVENANCE, Provenance
-from server.domain.provenance_policy import uses_provenance
+from server.domain.provenance_policy import frame_provenance, uses_provenance
 from server.domain.tenants import Tenant, TenantNotFound
 from server.services import telemetry
 from server.services.policy_in_force import document_in_force
@@ -62,16 +63,26 @@ class Call:
     collection: str = ""
     footage: tuple[Provenance, ...] = ()
     """Recorded material a job works on (a video), as provenance: its faces count as faces the call uses."""
+    images: tuple[ImageEvidence, ...] = ()
+    """Images whose faces the call uses directly, with no faceId in between (Rekognition's
+    SearchFacesByImage and CompareFaces): each counts as a face the call uses, with its provenance
+    and its doubts."""
 
 
 def authorize(redis: Redis, caller: Caller, call: Call) -> PolicyDecision:
     """Decide a data-plane call; the decision goes to the audit trail."""
+    return _authorize(redis, caller, call, counted=True)
+
+
+def _authorize(redis: Redis, caller: Caller, call: Call, *, counted: bool) -> PolicyDecision:
+    """Decide; a call `counted` counts towards the cadences and its decision is audited, one that is
+    part of a call already decided (a frame of a job) is audited only when refused."""
     at = now()
     document = document_in_force(redis, at)
-    facts = _facts(redis, caller.tenant, caller.deployment.sku, caller.capture, call, at, document, record=True)
+    facts = _facts(redis, caller.tenant, caller.deployment.sku, caller.capture, call, at, document, record=counted)
     decision = decide(facts, document)
     telemetry.count_policy_decision(decision.allowed, decision.clause or decision.code, call.operation.value)
-    if call.operation in AUDITED_CLASSES or not decision.allowed:
+    if (counted and call.operation in AUDITED_CLASSES) or not decision.allowed:
         AuditLog(redis).append_event(policy_decision_event(
             facts, decision, request_id=caller.request_id, deployment_id=caller.deployment_id,
             deployment_name=caller.deployment.name, route=caller.route, api_version=caller.api_version,
@@ -93,6 +104,32 @@ def authorize_job(redis: Redis, tenant_id: str, deployment_id: str, operation_cl
     """Decide again when a queued job runs, on the tenant and deployment as they are now, with what
     was said (`capture`) and what is shown (`footage`: content credentials) of the material it works
     on; a recognition job with neither counts as live."""
+    caller = _job_caller(redis, tenant_id, deployment_id, capture, job_id)
+    if isinstance(caller, PolicyDecision):
+        return caller
+    return authorize(redis, caller, Call(operation_class, footage=footage))
+
+
+def frame_decider(redis: Redis, tenant_id: str, deployment_id: str, operation_class: OperationClass,
+                  footage: Provenance, *, job_id: str = "") -> Callable[[int], PolicyDecision]:
+    """How each sampled frame of recorded footage is decided once its job was: like the job, on the
+    frame's own capture time (the footage's c2pa.created plus the frame's timestamp, in ms), at the
+    moment the frame is reached. A frame is not counted again towards the live-stream throughput (its
+    job was), and goes to the audit trail only when refused."""
+    caller = _job_caller(redis, tenant_id, deployment_id, None, job_id)
+
+    def decide_frame(timestamp_ms: int) -> PolicyDecision:
+        if isinstance(caller, PolicyDecision):
+            return caller
+        return _authorize(redis, caller, Call(operation_class, footage=(frame_provenance(footage, timestamp_ms),)),
+                          counted=False)
+
+    return decide_frame
+
+
+def _job_caller(redis: Redis, tenant_id: str, deployment_id: str, capture: CaptureContext | None,
+                job_id: str) -> Caller | PolicyDecision:
+    """Who a job acts for, as they are now; the refusal when the tenant or the deployment is gone."""
     document = document_in_force(redis, now())
     tenant = TenantRepository(redis).get(tenant_id)
     if tenant is None:
@@ -103,8 +140,7 @@ def authorize_job(redis: Redis, tenant_id: str, deployment_id: str, operation_cl
     if deployment is None:
         return PolicyDecision(False, DeploymentNotFound.code, None, document.version, "Deployment is not found.",
                               None, ("the deployment no longer exists",))
-    caller = Caller(tenant, deployment, f"job:{job_id}" if job_id else "job", capture or CaptureContext())
-    return authorize(redis, caller, Call(operation_class, footage=footage))
+    return Caller(tenant, deployment, f"job:{job_id}" if job_id else "job", capture or CaptureContext())
 
 
 def evaluate(redis: Redis, tenant: Tenant, operation_class: OperationClass, *, sku: Sku, capture: CaptureContext,
@@ -124,15 +160,17 @@ def _facts(redis: Redis, tenant: Tenant, sku: Sku, capture: CaptureContext, call
     owned = [face for face in call.faces if face is not None and face.tenant_id == tenant.tenant_id]
     image = call.image
     counted = call.operation in COUNTED_CLASSES
+    shown = [*call.footage, *(sent.provenance for sent in call.images)]
     return PolicyRequest(
         tenant=tenant, sku=sku, operation=call.operation, capture=capture,
-        face_captures=tuple(face.capture for face in owned) + (capture,) * len(call.footage),
+        face_captures=tuple(face.capture for face in owned) + (capture,) * len(shown),
         at=at,
         recent_recognition_calls=(_recent_calls(redis, tenant, at, document, record=record)
                                   if call.operation in RECOGNITION_CLASSES else 0),
         provenance=image.provenance if image else NO_PROVENANCE,
-        face_provenances=as_trusted_now(redis, [*(face.provenance for face in owned), *call.footage]),
-        doubts=tuple(dict.fromkeys([*(image.doubts if image else ()), *(d for face in owned for d in face.doubts)])),
+        face_provenances=as_trusted_now(redis, [*(face.provenance for face in owned), *shown]),
+        doubts=tuple(dict.fromkeys([*(image.doubts if image else ()), *(d for sent in call.images for d in sent.doubts),
+                                    *(d for face in owned for d in face.doubts)])),
         recent_faces=_recent_faces(redis, tenant, call, owned, document, record=record) if counted else 0,
         sensitive_attributes=call.sensitive_attributes,
     )
@@ -144,7 +182,7 @@ def _recent_faces(redis: Redis, tenant: Tenant, call: Call, owned: Sequence[Face
     cadence = document.settings.get("realtime_cadence")
     if not cadence or not uses_provenance(document.settings):
         return 0
-    faces = [face.face_id for face in owned] + ([call.image.identity] if call.image else [])
+    faces = [face.face_id for face in owned] + [sent.identity for sent in (call.image, *call.images) if sent]
     return count_faces(redis, tenant.tenant_id, faces, window_seconds=int(cadence["seconds"]),
                        organizations=organization_link_keys(tenant), record=record)
 

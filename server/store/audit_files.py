@@ -13,12 +13,12 @@ import fcntl
 import json
 import os
 import secrets
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 from server.config import default_data_dir
-from server.domain.audit_chain import MIN_KEY_BYTES, Checkpoint
+from server.domain.audit_chain import Checkpoint
+from server.store.secret_files import KeyUnavailable, data_dir_key, sync_directory, write_private
 
 KEY_ENV = "VISAGE_AUDIT_KEY"
 KEY_FILE = "audit.key"
@@ -26,26 +26,14 @@ CHECKPOINT_FILE = "audit-checkpoint.json"
 LOCK_FILE = "audit-checkpoint.lock"
 
 
-class AuditKeyUnavailable(RuntimeError):
+class AuditKeyUnavailable(KeyUnavailable):
     """No usable key: the chain can be neither extended nor verified."""
 
 
 def audit_key(data_dir: Path | None = None, *, create: bool = True) -> bytes:
     """The chain's key: VISAGE_AUDIT_KEY, else the data dir's key file (made here when `create`)."""
-    if configured := os.environ.get(KEY_ENV):
-        key = configured.encode("utf-8")
-        if len(key) < MIN_KEY_BYTES:
-            raise AuditKeyUnavailable(f"{KEY_ENV} must be at least {MIN_KEY_BYTES} bytes long (it has {len(key)}); "
-                                      f"for example: python -c 'import secrets; print(secrets.token_hex(32))'")
-        return key
-    path = (data_dir or default_data_dir()).expanduser() / KEY_FILE
-    try:
-        return _read_key(path)
-    except FileNotFoundError:
-        if not create:
-            raise AuditKeyUnavailable(f"no audit key: {KEY_ENV} is not set and {path} does not exist") from None
-    _create_key(path)
-    return _read_key(path)
+    return data_dir_key(KEY_ENV, KEY_FILE, data_dir, create=create, error=AuditKeyUnavailable,
+                        what="audit key")
 
 
 def ensure_key(data_dir: Path) -> Path:
@@ -53,35 +41,6 @@ def ensure_key(data_dir: Path) -> Path:
     starts the API and the workers); where the key lives."""
     audit_key(data_dir)
     return data_dir / KEY_FILE
-
-
-def _read_key(path: Path) -> bytes:
-    mode = path.stat().st_mode
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise AuditKeyUnavailable(f"{path} is readable or writable by others (mode {stat.filemode(mode)}): "
-                                  f"chmod 600 it")
-    text = path.read_text(encoding="ascii").strip()
-    try:
-        key = bytes.fromhex(text)
-    except ValueError:
-        raise AuditKeyUnavailable(f"{path} does not hold a hex key") from None
-    if len(key) < MIN_KEY_BYTES:
-        raise AuditKeyUnavailable(f"{path} holds a key of {len(key)} bytes; at least {MIN_KEY_BYTES} are needed")
-    return key
-
-
-def _create_key(path: Path) -> None:
-    """Write a new key where none is; a process that loses the race keeps the winner's key."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    _write_private(temporary, secrets.token_hex(MIN_KEY_BYTES) + "\n")
-    try:
-        os.link(temporary, path)  # atomic, and fails if a key is already there
-        _sync_directory(path.parent)
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 class CheckpointFile:
@@ -113,11 +72,11 @@ class CheckpointFile:
             return False
         temporary = self.path.with_name(f".{CHECKPOINT_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
         try:
-            _write_private(temporary, json.dumps(checkpoint.signed(self.key), sort_keys=True) + "\n")
+            write_private(temporary, json.dumps(checkpoint.signed(self.key), sort_keys=True) + "\n")
             os.replace(temporary, self.path)
         finally:
             temporary.unlink(missing_ok=True)
-        _sync_directory(self.directory)
+        sync_directory(self.directory)
         return True
 
     @contextlib.contextmanager
@@ -130,19 +89,3 @@ class CheckpointFile:
             yield
         finally:
             os.close(descriptor)
-
-
-def _write_private(path: Path, text: str) -> None:
-    descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(text)
-        file.flush()
-        os.fsync(file.fileno())
-
-
-def _sync_directory(directory: Path) -> None:
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -283,8 +283,9 @@ class CollectionStore:
     # faces ----------------------------------------------------------------------------------
 
     def add_face(self, collection_id: str, face_id: str, embedding: np.ndarray, *, person_id: str | None,
-                 user_data: str | None, max_faces: int, provenance: Provenance = NO_PROVENANCE) -> None:
-        record = PersistedFace(face_id, person_id, user_data, provenance).to_json()
+                 user_data: str | None, max_faces: int, provenance: Provenance = NO_PROVENANCE,
+                 details: str | None = None) -> None:
+        record = PersistedFace(face_id, person_id, user_data, provenance, details).to_json()
         vector = embedding.astype(np.float32).tobytes()
         if person_id is not None:
             outcome = self._run(
@@ -310,6 +311,10 @@ class CollectionStore:
     def get_face(self, collection_id: str, face_id: str) -> PersistedFace | None:
         raw = self.redis.hget(self.part(collection_id, "faces"), face_id)
         return None if raw is None else _face(face_id, raw)
+
+    def get_faces(self, collection_id: str, face_ids: list[str]) -> list[PersistedFace | None]:
+        raws = self.redis.hmget(self.part(collection_id, "faces"), face_ids) if face_ids else []
+        return [None if raw is None else _face(face_id, raw) for face_id, raw in zip(face_ids, raws, strict=True)]
 
     def list_faces(self, collection_id: str, start: str | None, top: int) -> list[PersistedFace]:
         return self.faces(collection_id, self._page(self.part(collection_id, "face-order"), start, top))
@@ -424,4 +429,5 @@ def _person(person_id: str, raw: Any, faces: Any) -> Person:
 
 def _face(face_id: str, raw: Any) -> PersistedFace:
     data = json.loads(raw)
-    return PersistedFace(face_id, data.get("personId"), data.get("userData"), Provenance.from_record(data))
+    return PersistedFace(face_id, data.get("personId"), data.get("userData"), Provenance.from_record(data),
+                         data.get("details"))

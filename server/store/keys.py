@@ -230,3 +230,30 @@ def media_job(deployment_id: str, job_id: str) -> str:
 def media_job_tracks(deployment_id: str, job_id: str) -> str:
     """The face tracks a finished media job found (JSON), kept as long as the job."""
     return f"{deployment_data_prefix(deployment_id)}media-job:{job_id}:tracks"
+
+
+def signing_secrets(deployment_name: str) -> str:
+    """Hash "tenant id/key name" -> a deployment key encrypted under the server's signing key, for the
+    deployments of every tenant with this name: Signature Version 4 names the deployment, not the
+    tenant, so its verifier needs the key itself (server/store/signing_secrets.py)."""
+    return f"{PREFIX}:sigv4-secrets:{deployment_name}"
+
+
+def video_job(deployment_id: str, job_id: str) -> str:
+    """A Rekognition video job (face detection or search): its video, parameters and status, kept 7 days."""
+    return f"{deployment_data_prefix(deployment_id)}video-job:{job_id}"
+
+
+def video_job_results(deployment_id: str, job_id: str, order: str) -> str:
+    """List of a finished video job's results (JSON each) in one order (timestamp, or person index)."""
+    return f"{deployment_data_prefix(deployment_id)}video-job:{job_id}:results:{order}"
+
+
+def video_job_token(deployment_id: str, kind: str, token: str) -> str:
+    """A ClientRequestToken of one Start operation -> "job id fingerprint", kept 7 days."""
+    return f"{deployment_data_prefix(deployment_id)}video-job-token:{kind}:{token}"
+
+
+def active_video_jobs(deployment_id: str) -> str:
+    """Set of a deployment's video jobs that were in progress when last looked at."""
+    return f"{deployment_data_prefix(deployment_id)}video-jobs-active"

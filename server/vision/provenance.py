@@ -8,7 +8,7 @@ then halves), so the device class never rests on a name string the signer chose.
 
 Every input has an outcome and none raises: no manifest is `none`; an unreadable, unsigned-by-us,
 tampered or expired one is `untrusted`, with the C2PA codes and reasons. Each read works on one
-in-memory copy with its own context; nothing is cached between calls.
+in-memory copy (or, for a video, the file) with its own context; nothing is cached between calls.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import c2pa
 
@@ -89,6 +90,15 @@ def read_provenance(image: bytes, anchors: Sequence[TrustAnchor]) -> Provenance:
     if len(image) > defaults.MAX_IMAGE_BYTES:
         return _untrusted((), (f"the image is larger than {defaults.MAX_IMAGE_BYTES} bytes; its content "
                                "credentials were not read",))
+    return _provenance(image, anchors)
+
+
+def read_file_provenance(path: Path, anchors: Sequence[TrustAnchor]) -> Provenance:
+    """The provenance of a file (a video: MP4, MOV, AVI) under this trust list, read from disk."""
+    return _provenance(path, anchors)
+
+
+def _provenance(image: bytes | Path, anchors: Sequence[TrustAnchor]) -> Provenance:
     try:
         report = _validate(image, anchors)
     except _NoManifest:
@@ -122,13 +132,13 @@ def _untrusted(codes: tuple[str, ...], reasons: tuple[str, ...]) -> Provenance:
     return Provenance(ProvenanceStatus.UNTRUSTED, codes=codes, reasons=reasons)
 
 
-def _validate(image: bytes, anchors: Sequence[TrustAnchor]) -> _Report:
+def _validate(image: bytes | Path, anchors: Sequence[TrustAnchor]) -> _Report:
     settings = dict(READ_SETTINGS)
     if anchors:  # the library reads an empty list as a malformed certificate
         settings["trust"] = {"trust_anchors": "".join(anchor.certificate for anchor in anchors)}
     try:
-        with c2pa.Settings.from_dict(settings) as configured, c2pa.Context(configured) as context, \
-                c2pa.Reader(io.BytesIO(image), context=context) as reader:
+        with _opened(image) as stream, c2pa.Settings.from_dict(settings) as configured, \
+                c2pa.Context(configured) as context, c2pa.Reader(stream, context=context) as reader:
             report = json.loads(reader.json())
             embedded = reader.is_embedded()
     except c2pa.C2paError.ManifestNotFound:
@@ -162,7 +172,12 @@ def _report_of(report: Mapping[str, Any], embedded: bool) -> _Report:
     )
 
 
-def _anchor_of(image: bytes, anchors: Sequence[TrustAnchor]) -> TrustAnchor | str:
+def _opened(image: bytes | Path) -> BinaryIO:
+    """The bytes, or the file, as the stream the C2PA library reads (its caller closes it)."""
+    return io.BytesIO(image) if isinstance(image, bytes) else open(image, "rb")
+
+
+def _anchor_of(image: bytes | Path, anchors: Sequence[TrustAnchor]) -> TrustAnchor | str:
     """The listed anchor the signature chain ends at, or why it cannot be told.
 
     Validation against a part of the list is trusted exactly when the chain ends at an anchor in
@@ -190,7 +205,7 @@ def _anchor_of(image: bytes, anchors: Sequence[TrustAnchor]) -> TrustAnchor | st
     return candidates[0]
 
 
-def _trusted_by(image: bytes, anchors: Iterable[TrustAnchor]) -> bool:
+def _trusted_by(image: bytes | Path, anchors: Iterable[TrustAnchor]) -> bool:
     try:
         return _validate(image, list(anchors)).trusted
     except (_NoManifest, _Unreadable):

@@ -16,7 +16,7 @@ nothing is reported on frames no detector looked at.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -92,7 +92,10 @@ def detect_video_faces(path: Path, *, plan: Sequence[DetectionPass] = ANALYSIS_P
 def search_video_faces(path: Path, collection: CollectionFaces, *,
                        threshold: float = similarity.REKOGNITION_DEFAULT_THRESHOLD,
                        plan: Sequence[DetectionPass] = ANALYSIS_PLAN, rules: TrackingRules | None = None,
-                       progress: Progress | None = None, limits: VideoLimits | None = None) -> FaceSearchResult:
+                       progress: Progress | None = None, limits: VideoLimits | None = None,
+                       admit_frame: Callable[[int], None] | None = None) -> FaceSearchResult:
+    """`admit_frame`, when given, is called with each sampled frame's timestamp (ms) before any face
+    of it is matched against the collection; it raises to refuse the frame (and stop the search)."""
     if not 0.0 <= threshold <= 100.0:
         raise BadArgument("FaceMatchThreshold must be from 0 to 100.")
     rules = rules or TrackingRules()
@@ -101,7 +104,11 @@ def search_video_faces(path: Path, collection: CollectionFaces, *,
     matrix = np.asarray(collection.matrix, dtype=np.float32)
     norms = np.einsum("ij,ij->i", matrix, matrix)
     persons = []
+    admitted: int | None = None
     for index, observation in _timeline(scan):
+        if admit_frame is not None and observation.timestamp_ms != admitted:
+            admit_frame(observation.timestamp_ms)
+            admitted = observation.timestamp_ms
         described = scan.details[observation.key]
         if described.embedding is None or matrix.shape[0] == 0:
             continue

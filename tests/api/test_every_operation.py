@@ -14,6 +14,7 @@ from rq import Queue, SimpleWorker
 from tests.support import contract
 from tests.support.c2pa import pem, pki
 from tests.support.faces import photo
+from tests.support.rekognition import rekognition_client
 from tests.support.tenants import sign_up, signup_form
 from tests.support.terms import ADMIN, OTHER_PHOTO, SMALL_PHOTO, recorded
 from tests.support.workers import run_queued_jobs
@@ -191,6 +192,14 @@ def test_every_operation_answers_as_documented(client: FlaskClient, redis_db: Re
 
     ok(client.get("/mgmt/v1/audit", headers=bearer))
     ok(client.get("/admin/v1/audit", headers=ADMIN))
+
+    # Rekognition's protocol at POST /, through boto3 (each operation is one X-Amz-Target of the route)
+    rekognition = rekognition_client(client, account)
+    rekognition.create_collection(CollectionId="tour")
+    rekognition.index_faces(CollectionId="tour", Image={"Bytes": image}, ExternalImageId="tour")
+    assert rekognition.search_faces_by_image(CollectionId="tour", Image={"Bytes": image})["FaceMatches"]
+    assert rekognition.list_collections()["CollectionIds"] == ["tour"]
+    rekognition.delete_collection(CollectionId="tour")
 
     # deletes last
     for kind in ("persongroups", "largepersongroups", "facelists", "largefacelists"):

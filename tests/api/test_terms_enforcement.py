@@ -23,6 +23,7 @@ from tests.support.terms import (
     list_test_cameras,
     live,
     recorded,
+    sign_up_police,
     signed_photo,
     snapshot,
     verify,
@@ -34,11 +35,7 @@ AZURE_MESSAGE = ("Feature is not supported, missing approval for one or more of 
 
 @pytest.fixture
 def police(client: FlaskClient) -> Account:
-    """An approved law-enforcement tenant outside the US (the US clause would refuse everything)."""
-    account = sign_up(client, customer_type="law_enforcement", country="GB", organization="Kent Police",
-                      use_cases=["investigative_identification"])
-    approve(client, account.tenant_id, "investigations on recorded material")
-    return account
+    return sign_up_police(client)
 
 
 def test_f0_verify_is_refused_with_azures_unsupported_feature(client: FlaskClient) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,19 @@ is missing. (schemathesis's data acceptance and rejection checks are left out: t
 added here, outside the generated request, so it would count a request as missing its key.)"""
 
 observed: set[tuple[str, int]] = set()
+
+AWS_JSON = "application/x-amz-json-1.1"
+"""Rekognition's protocol at POST / (JSON 1.1): schemathesis knows JSON only as application/json."""
+
+
+@schemathesis.serializer(AWS_JSON)
+def _aws_json_body(_: Any, value: Any) -> dict[str, Any]:
+    return {"data": json.dumps(value).encode()}
+
+
+@schemathesis.deserializer(AWS_JSON)
+def _aws_json_answer(_: Any, response: Any) -> Any:
+    return json.loads(response.content)
 
 
 class Credential(enum.Enum):

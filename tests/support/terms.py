@@ -12,7 +12,7 @@ from redis import Redis
 from server.domain.clock import format_time
 from tests.support.c2pa import pem, pki, reencoded
 from tests.support.faces import photo
-from tests.support.tenants import ADMIN_TOKEN, Account
+from tests.support.tenants import ADMIN_TOKEN, Account, sign_up
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 SMALL_PHOTO = "people/obama/obama_small.jpg"
@@ -33,6 +33,14 @@ def approve(client: FlaskClient, tenant_id: str, reason: str = "reviewed", **ext
                                                                           **extra}, headers=ADMIN)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
+
+
+def sign_up_police(client: FlaskClient) -> Account:
+    """An approved law-enforcement tenant outside the US (the US clause would refuse everything)."""
+    account = sign_up(client, customer_type="law_enforcement", country="GB", organization="Kent Police",
+                      use_cases=["investigative_identification"])
+    approve(client, account.tenant_id, "investigations on recorded material")
+    return account
 
 
 def detect_face(client: FlaskClient, account: Account, headers: dict[str, str], path: str = SMALL_PHOTO) -> str:
