@@ -24,5 +24,5 @@ class HealthSchema(ReplySchema):
           security=Security.NONE, errors=(),
           replies=[Reply(200, "Ready.", HealthSchema), Reply(503, "Redis or every worker is down.", HealthSchema)])
 def healthz() -> Response:
-    health = check_health(get_redis())
+    health = check_health(get_redis(retry=False))
     return reply(health, 200 if health.ready else 503)
