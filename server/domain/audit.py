@@ -107,6 +107,7 @@ def policy_decision_event(
         "policy_version": decision.policy_version,
         "reasons": _json(list(decision.reasons)),
         "outcome_status": "" if outcome_status is None else str(outcome_status),
+        **_development(request.tenant),
     })
 
 
@@ -139,6 +140,7 @@ def detect_event(
         "doubts": _json(list(doubts)),
         "face_ids": _json(list(face_ids)),
         "outcome_status": "" if outcome_status is None else str(outcome_status),
+        **_development(tenant),
     })
 
 
@@ -249,7 +251,14 @@ def public_entry(entry_id: str, entry: Mapping[str, str]) -> dict[str, object]:
             shown[name] = entry[name]
     if "realtime" in entry or entry.get("kind", AuditKind.POLICY_DECISION) == AuditKind.POLICY_DECISION:
         shown["realtime"] = {"true": True, "false": False}.get(entry.get("realtime", ""))
+    if "development" in entry:
+        shown["development"] = entry["development"] == "true"
     return shown
+
+
+def _development(tenant: Tenant) -> dict[str, str]:
+    """The development tenant's decisions say so; nothing is added to every other tenant's entries."""
+    return {"development": "true"} if tenant.development else {}
 
 
 def _capture(capture: CaptureContext) -> dict[str, str]:

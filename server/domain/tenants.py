@@ -113,6 +113,9 @@ class Tenant:
     """The signup stated that the organization has no policing function (asked of government signups)."""
     customer_type_to_confirm: bool = False
     """Approving Limited Access needs the operator to state the customer type (set by the review at signup)."""
+    development: bool = False
+    """The development tenant of `visage up --dev`, whose secrets are public. It follows the terms of use
+    like any tenant; the mark only tells the operator and the audit trail what it is."""
 
     @property
     def email_verified(self) -> bool:
@@ -141,6 +144,7 @@ class Tenant:
             "email_verified_at": format_time(self.email_verified_at) if self.email_verified_at else "",
             "no_policing_function": _flag(self.no_policing_function),
             "customer_type_to_confirm": _flag(self.customer_type_to_confirm),
+            "development": _flag(self.development),
         }
 
     @classmethod
@@ -162,6 +166,7 @@ class Tenant:
             email_verified_at=parse_time(raw["email_verified_at"]) if raw.get("email_verified_at") else None,
             no_policing_function=raw.get("no_policing_function") == "true",
             customer_type_to_confirm=raw.get("customer_type_to_confirm") == "true",
+            development=raw.get("development") == "true",
         )
 
 

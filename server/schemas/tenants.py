@@ -39,6 +39,9 @@ class TenantSchema(ReplySchema):
     decisions = fields.List(fields.Nested(DecisionSchema), required=True)
     no_policing_function = fields.Boolean(metadata={
         "description": "The signup stated that the organization has no policing function."})
+    development = fields.Boolean(required=True, metadata={
+        "description": "The development tenant of `visage up --dev`, whose keys and token are public. It follows "
+                       "the terms of use like any tenant."})
 
 
 class LinkedTenantSchema(ReplySchema):
@@ -117,6 +120,9 @@ class AuditEntrySchema(ReplySchema):
     policy_version = fields.String()
     reasons = fields.List(fields.String())
     outcome_status = fields.String(metadata={"description": "The HTTP status the call ended with, when known."})
+    development = fields.Boolean(metadata={
+        "description": "True on the policy decisions and detect calls of the development tenant of `visage up "
+                       "--dev`; absent for every other tenant."})
     action = fields.String(metadata={"description": "An operator's action (approve, reject, correct_customer_type, "
                                                     "correct_country, suspend, reinstate), a trust-list change "
                                                     "(add, remove), a step of a management token recovery "

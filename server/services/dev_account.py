@@ -2,8 +2,9 @@
 whose keys are well-known constants, so client code and CI work against a fresh Visage with no signup.
 
 Like Azurite's well-known storage account, the secrets are public: never run `--dev` where others can
-reach the server. The tenant follows the terms of use like any other; it is told apart by its fixed id,
-its organization name and the decision that created it ("by visage up --dev") in its record.
+reach the server. The tenant follows the terms of use like any other. It is marked `development` in its
+record, so the operator API and the audit entries of its decisions say what it is, and the decision
+that created it reads "by visage up --dev".
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def ensure_dev_account(redis: Redis) -> DevAccount:
     if tenant is None:
         tenant = _dev_tenant()
         tenants.add(tenant, DEV_MANAGEMENT_TOKEN)
+    elif not tenant.development:  # made by a Visage from before the mark
+        tenant = tenants.update(DEV_TENANT_ID, lambda kept: dataclasses.replace(kept, development=True))
     deployments = DeploymentRepository(redis)
     region = region_for(DEV_COUNTRY)
     try:
@@ -96,4 +99,5 @@ def _dev_tenant() -> Tenant:
         decisions=(Decision(moment, ReviewDecision.APPROVE,
                             "Development tenant with well-known keys, created by `visage up --dev`.", CREATED_BY),),
         email_verified_at=moment,
+        development=True,
     )

@@ -58,6 +58,7 @@ async function openTenant(tenantId) {
     ["Email verified", tenant.email_verified ? "yes" : "no"],
     ["Limited Access", words(tenant.limited_access)], ["Why it is reviewed", list(tenant.review_reasons)],
     ["States no policing function", tenant.no_policing_function ? "yes" : "no"],
+    ["Development tenant (visage up --dev)", tenant.development ? "yes" : "no"],
   ]);
   fill("review-decisions", decisionsTable(tenant.decisions));
   fill("review-linked", table("Linked tenants", [

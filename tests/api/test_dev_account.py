@@ -17,8 +17,10 @@ from server.services.dev_account import (
     DEV_TENANT_ID,
     ensure_dev_account,
 )
+from server.store import keys
 from server.store.tenants import TenantRepository
 from tests.support.faces import photo
+from tests.support.tenants import signup_form
 from tests.support.terms import ADMIN
 
 DEV_BEARER = {"Authorization": f"Bearer {DEV_MANAGEMENT_TOKEN}"}
@@ -62,6 +64,26 @@ def test_the_operator_sees_an_approved_commercial_tenant_made_by_visage_up_dev(c
     assert (tenant["customer_type"], tenant["status"], tenant["limited_access"], tenant["email_verified"]) == (
         "commercial", "active", "approved", True)
     assert [(d["decision"], d["by"]) for d in tenant["decisions"]] == [("approve", CREATED_BY)]
+    assert tenant["development"] is True
+
+
+def test_only_the_dev_tenant_is_marked_development(client: FlaskClient, redis_db: Redis) -> None:
+    ensure_dev_account(redis_db)
+    signed_up = client.post("/signup", json=signup_form()).get_json()
+    listed = {t["tenant_id"]: t["development"] for t in client.get("/admin/v1/tenants", headers=ADMIN).get_json()}
+    assert listed == {DEV_TENANT_ID: True, signed_up["tenant_id"]: False}
+    own = client.get("/mgmt/v1/tenant", headers=DEV_BEARER).get_json()
+    assert own["development"] is True
+
+
+def test_a_dev_tenant_made_before_the_mark_is_marked_when_ensured_again(client: FlaskClient,
+                                                                          redis_db: Redis) -> None:
+    ensure_dev_account(redis_db)
+    redis_db.hdel(keys.tenant(DEV_TENANT_ID), "development")  # as an earlier Visage wrote it
+    repository = TenantRepository(redis_db)
+    assert repository.get(DEV_TENANT_ID).development is False  # type: ignore[union-attr]
+    assert ensure_dev_account(redis_db).tenant.development
+    assert repository.get(DEV_TENANT_ID).development is True  # type: ignore[union-attr]
 
 
 def test_the_dev_account_goes_through_the_terms_of_use_gate_like_any_tenant(client: FlaskClient,
@@ -77,6 +99,7 @@ def test_the_dev_account_goes_through_the_terms_of_use_gate_like_any_tenant(clie
     assert verified.status_code == 200 and verified.get_json()["isIdentical"]
     audit = client.get("/mgmt/v1/audit", headers=DEV_BEARER).get_json()
     assert {entry["tenant_id"] for entry in audit} == {DEV_TENANT_ID}
+    assert [entry.get("development") for entry in audit] == [True, True, True]
     assert [(entry["kind"], entry.get("operation"), entry.get("decision")) for entry in audit] == [
         ("policy_decision", "verification", "allowed"), ("detect", None, None),
         ("policy_decision", "detection", "refused")]  # newest first

@@ -36,7 +36,7 @@ from server.domain.media_jobs import JobStatus, MediaJob, MediaSource, MediaTarg
 from server.domain.policy import decide
 from server.domain.provenance import Provenance, ProvenanceStatus
 from server.domain.redaction import RedactionMethod
-from server.domain.tenants import Decision
+from server.domain.tenants import Decision, Tenant
 from tests.support.policy import NOW, live, request, tenant
 
 KEY = bytes(range(32))
@@ -204,3 +204,26 @@ def test_a_media_job_event_records_who_what_and_how_it_ended() -> None:
     assert (after["action"], after["status"], after["customer_type"]) == ("ended", "succeeded", "")
     assert (after["details"]["frames"], after["details"]["face_tracks"]) == (275, 6)
     assert public_entry("3-0", media_job_event(failed, MediaJobAction.ENDED, at=NOW).entry())["code"] == "InvalidVideo"
+
+
+def test_the_development_tenants_decisions_and_detect_calls_say_so_and_no_other_tenants_do() -> None:
+    dev, other = tenant("commercial", "US", development=True), tenant("commercial", "US")
+    for who, marked in ((dev, True), (other, False)):
+        call = request(who)
+        decision = policy_decision_event(call, decide(call, terms.current(NOW)), request_id="r", deployment_id="d",
+                                         deployment_name="dev").entry()
+        detect = detect_event(who, at=NOW, request_id="r", deployment_id="d", deployment_name="dev",
+                              capture=live(), provenance=Provenance(ProvenanceStatus.NONE), face_ids=[]).entry()
+        for entry in (decision, detect):
+            shown = public_entry("1-0", entry)
+            if marked:
+                assert entry["development"] == "true" and shown["development"] is True
+            else:
+                assert "development" not in entry and "development" not in shown
+
+
+def test_a_tenant_record_keeps_the_development_mark_and_one_written_before_it_reads_as_not_development() -> None:
+    dev = tenant(development=True)
+    assert Tenant.from_record(dev.to_record()) == dev
+    older = {name: value for name, value in tenant().to_record().items() if name != "development"}
+    assert Tenant.from_record(older).development is False

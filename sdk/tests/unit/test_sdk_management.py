@@ -227,7 +227,7 @@ def test_admin_tenants(admin: AdminClient, http: responses.RequestsMock) -> None
 
 ADMIN_TENANT = {
     **TENANT, "customer_type": "government", "limited_access": "pending_review", "no_policing_function": False,
-    "customer_type_to_confirm": True,
+    "customer_type_to_confirm": True, "development": False,
     "linked_tenants": [{
         "tenant_id": "t-0", "organization": "Contoso Police", "email": "chief@contoso.example",
         "customer_type": "law_enforcement", "country": "GB", "status": "active", "limited_access": "rejected",
@@ -243,7 +243,7 @@ def test_admin_get_tenant_is_the_operators_view_with_linked_tenants(admin: Admin
     tenant = admin.get_tenant("t-1")
     assert isinstance(tenant, AdminTenant) and isinstance(tenant, Tenant)  # callers of the Tenant answer still work
     assert tenant.customer_type_to_confirm and tenant.limited_access is LimitedAccess.PENDING_REVIEW
-    assert not tenant.no_policing_function and tenant.extra == {}
+    assert not tenant.no_policing_function and not tenant.development and tenant.extra == {}
     [linked] = tenant.linked_tenants
     assert (linked.tenant_id, linked.customer_type, linked.limited_access) == (
         "t-0", CustomerType.LAW_ENFORCEMENT, LimitedAccess.REJECTED)

@@ -68,6 +68,8 @@ class Tenant(WireModel):
     decisions: tuple[Decision, ...] = ()
     no_policing_function: bool = False
     """The signup stated that the organization has no policing function."""
+    development: bool = False
+    """The development tenant of `visage up --dev`, whose keys and token are public."""
 
 
 @dataclass(frozen=True, slots=True)
