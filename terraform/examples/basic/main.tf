@@ -1,4 +1,6 @@
 # One Visage deployment with a large person group in it; outputs the endpoint to call.
+# S0 by default: an F0 deployment may only detect (Azure's rule), so identifying against the group
+# needs S0.
 #
 # It signs nothing up: give it the management token of an existing tenant, either as
 # VISAGE_MANAGEMENT_TOKEN (and VISAGE_ENDPOINT) in the environment or as the variables below.

@@ -18,9 +18,9 @@ variable "deployment_name" {
 }
 
 variable "sku" {
-  description = "F0 (free) or S0 (standard); changes in place."
+  description = "S0 (standard) or F0 (free); changes in place. F0 has no recognition, as on Azure: its keys may detect, but verify, identify, find-similar and group answer 403 UnsupportedFeature."
   type        = string
-  default     = "F0"
+  default     = "S0"
 }
 
 variable "region" {
