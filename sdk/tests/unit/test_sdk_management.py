@@ -190,6 +190,12 @@ def test_audit_entries_with_empty_parts(management: ManagementClient, http: resp
     assert entry.code is None and entry.clause is None and entry.realtime is None
 
 
+def test_the_development_tenants_entries_say_so(management: ManagementClient, http: responses.RequestsMock) -> None:
+    http.get(f"{ENDPOINT}/mgmt/v1/audit", json=[{**AUDIT_ENTRY, "development": True}, AUDIT_ENTRY])
+    marked, other = management.list_audit()
+    assert marked.development is True and other.development is False and "development" not in marked.extra
+
+
 def test_a_wrong_token_is_an_authentication_error(management: ManagementClient, http: responses.RequestsMock) -> None:
     http.get(f"{ENDPOINT}/mgmt/v1/tenant", status=401,
              json=error_body("Unauthorized", "The management token is not valid."))

@@ -178,6 +178,8 @@ class AuditEntry(WireModel):
     reasons: tuple[str, ...] = ()
     outcome_status: str | None = None
     """The HTTP status the call ended with, when known."""
+    development: bool = False
+    """True on the policy decisions and detect calls of the development tenant of `visage up --dev`."""
     action: str | None = None
     """An operator's action (approve, reject, correct_customer_type, correct_country, suspend,
     reinstate), or a trust-list change (add, remove)."""
