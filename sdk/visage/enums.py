@@ -214,3 +214,7 @@ class AuditKind(ExtensibleEnum):
     OPERATOR_REINSTATEMENT = "operator_reinstatement"
     TRUST_LIST_CHANGE = "trust_list_change"
     """A CA added to or removed from the trust list."""
+    MANAGEMENT_TOKEN_RECOVERY = "management_token_recovery"
+    """A recovery link sent to the tenant's address, or its management token replaced through one."""
+    MEDIA_JOB = "media_job"
+    """A redaction submitted, ended or deleted."""

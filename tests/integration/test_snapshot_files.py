@@ -16,11 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from redis import Redis
-from rq import Queue
 
 from server.domain import face_index
+from server.domain.callers import Caller
 from server.domain.collections import RULES, CollectionKind
-from server.domain.deployments import Sku
 from server.domain.detection import RecognitionModel
 from server.services import collections, training
 from server.services.tenants import sign_up
@@ -35,11 +34,11 @@ from tests.support.workers import run_queued_jobs
 LPG = RULES[CollectionKind.LARGE_PERSON_GROUP]
 
 
-def tenant_scope(redis: Redis) -> tuple[str, collections.Scope]:
-    signed_up = sign_up(signup_form(), redis=redis, base_url="http://visage.test")
-    scope = collections.Scope(redis, signed_up.starter.deployment.deployment_id, Sku.S0, LPG)
-    collections.create_collection(scope, "g", "g", None, RecognitionModel.RECOGNITION_04)
-    return signed_up.tenant.tenant_id, scope
+def tenant_scope(redis: Redis) -> tuple[Caller, collections.Scope]:
+    signed_up = sign_up(redis, signup_form(), base_url="http://visage.test")
+    caller = Caller(signed_up.tenant, signed_up.deployment.deployment)
+    collections.create_collection(redis, caller, LPG.kind, "g", "g", None, RecognitionModel.RECOGNITION_04)
+    return caller, collections.Scope.of(redis, caller, LPG.kind)
 
 
 def enrol(scope: collections.Scope, faces: int, seed: int = 1) -> SyntheticFaces:
@@ -70,9 +69,9 @@ def test_a_host_that_never_saw_the_training_materialises_it_from_redis(
         redis_db: Redis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VISAGE_INDEX_MIN_FACES", "2000")  # small enough for an index here
     monkeypatch.setenv("VISAGE_DATA_DIR", str(tmp_path / "worker-host"))
-    tenant_id, scope = tenant_scope(redis_db)
+    caller, scope = tenant_scope(redis_db)
     synthetic = enrol(scope, 6000)
-    training.train(scope, "g", queue=Queue("training", connection=redis_db), tenant_id=tenant_id)
+    training.train(redis_db, caller, LPG.kind, "g")
     run_queued_jobs(redis_db)
     on_worker_host = store_at(scope, tmp_path / "worker-host" / "snapshots")
     assert len(versions_on_disk(on_worker_host)) == 1
@@ -195,18 +194,17 @@ def test_a_torn_draft_a_truncated_file_or_a_corrupt_block_is_never_served(
 
 def test_a_worker_killed_midway_leaves_the_previous_version_serving(
         redis_db: Redis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    tenant_id, scope = tenant_scope(redis_db)
+    caller, scope = tenant_scope(redis_db)
     worker_dir = tmp_path / "worker-host"
     monkeypatch.setenv("VISAGE_DATA_DIR", str(worker_dir))
     enrol(scope, 300, seed=2)
-    queue = Queue("training", connection=redis_db)
-    training.train(scope, "g", queue=queue, tenant_id=tenant_id)
+    training.train(redis_db, caller, LPG.kind, "g")
     run_queued_jobs(redis_db)
     before = scope.snapshots.pointer("g")
     assert before is not None and before["rows"] == "300"
 
     enrol(scope, 150_000, seed=3)  # enough that indexing takes seconds
-    training.train(scope, "g", queue=queue, tenant_id=tenant_id)
+    training.train(redis_db, caller, LPG.kind, "g")
     worker = subprocess.Popen([sys.executable, "-m", "workers"], start_new_session=True, env={
         **os.environ, "REDIS_URL": TEST_REDIS_URL, "VISAGE_LOG_LEVEL": "WARNING", "VISAGE_DATA_DIR": str(worker_dir)})
     drafts = worker_dir / "snapshots" / snapshot_files.TEMPORARY
@@ -233,7 +231,7 @@ def test_a_worker_killed_midway_leaves_the_previous_version_serving(
 
 def test_blocks_of_a_version_never_committed_expire_and_the_old_one_keeps_serving(
         redis_db: Redis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _, scope = tenant_scope(redis_db)
+    caller, scope = tenant_scope(redis_db)
     store = store_at(scope, tmp_path / "host")
     first = store.write("g", *version_contents(1))
 
@@ -252,14 +250,14 @@ def test_blocks_of_a_version_never_committed_expire_and_the_old_one_keeps_servin
 
 
 def test_replaced_and_deleted_versions_leave_redis_and_the_host(redis_db: Redis, tmp_path: Path) -> None:
-    _, scope = tenant_scope(redis_db)
+    caller, scope = tenant_scope(redis_db)
     store = store_at(scope, tmp_path / "host")
     first = store.write("g", *version_contents(1))
     second = store.write("g", *version_contents(2))
     assert first and second and versions_on_disk(store) == [second]
     assert not list(redis_db.scan_iter(match=f"*:snapshot:{first}:*"))
     assert all(redis_db.ttl(key) == -1 for key in redis_db.scan_iter(match=f"*:snapshot:{second}:*"))
-    collections.delete_collection(scope, "g")
+    collections.delete_collection(redis_db, caller, LPG.kind, "g")
     assert not list(redis_db.scan_iter(match="*:snapshot:*"))
     store.sweep()
     assert not store.location("g").directory(store.cache_dir).exists()

@@ -27,8 +27,16 @@ SCHEMA_OF = {
     "FaceDetectionResult": "DetectedFace", "FaceFindSimilarResult": "SimilarFace", "FaceGroupingResult": "GroupResult",
     "FaceIdentificationResult": "IdentifyResult", "FaceVerificationResult": "VerificationResult",
     "IdentificationCandidate": "Candidate", "OutboxMessage": "Email",
+    "PersonDirectoryFaces": "ListFaceResult", "DynamicPersonGroupPersons": "ListPersonResult",
+    "DynamicPersonGroupReferences": "ListGroupReferenceResult", "RedactionJob": "Redaction",
 }
 """SDK model -> schema, where the names differ (the SDK keeps Azure's SDK names on the data plane)."""
+
+NESTED_IN = {
+    "RedactionError": ("Redaction", "error"), "RedactionSource": ("Redaction", "input"),
+    "S3Object": ("Redaction", "input", "s3"),
+}
+"""SDK models of objects the contract writes inline, by where they stand: schema, then properties."""
 
 FREE_FORM = {"Provenance"}
 """Models of objects the contract leaves free-form (checked against the server's code below)."""
@@ -42,7 +50,13 @@ def model(name: str) -> type[WireModel]:
 
 
 def schema(name: str) -> dict[str, Any]:
-    return dict(SCHEMAS[SCHEMA_OF.get(name, name)])
+    if name not in NESTED_IN:
+        return dict(SCHEMAS[SCHEMA_OF.get(name, name)])
+    top, *path = NESTED_IN[name]
+    found: dict[str, Any] = SCHEMAS[top]
+    for part in path:
+        found = found["properties"][part]
+    return dict(found)
 
 
 @pytest.mark.parametrize("name", MODELS)
