@@ -171,22 +171,24 @@ def _path_name(argument: str, declared: Contract) -> str:
     return head + "".join(word.capitalize() for word in rest)
 
 
-PATH_EXAMPLES = {"apiVersion": "v1.2", "deployment": STARTER_NAME, "personGroupId": "staff",
+PATH_EXAMPLES = {"deployment": STARTER_NAME, "personGroupId": "staff",
                  "largePersonGroupId": "staff", "faceListId": "staff", "largeFaceListId": "staff"}
-"""Examples of path parameters: the newest API version, the deployment every tenant starts with,
-and a collection id."""
+"""Examples of path parameters: the deployment every tenant starts with, and a collection id. The
+API version's example is the newest version the route serves."""
 
 
 def _path_parameters(rule: Rule, declared: Contract) -> list[dict[str, Any]]:
     parameters = []
     for argument in _ARGUMENT.findall(rule.rule):
         schema: dict[str, Any] = {"type": "string"}
+        example = PATH_EXAMPLES.get(_path_name(argument, declared))
         if argument == "api_version":
             schema["enum"] = list(declared.api_versions)
+            example = declared.api_versions[-1]
         name = _path_name(argument, declared)
         parameter = {"in": "path", "name": name, "required": True, "schema": schema}
-        if name in PATH_EXAMPLES:
-            parameter["example"] = PATH_EXAMPLES[name]
+        if example is not None:
+            parameter["example"] = example
         parameters.append(parameter)
     return parameters
 

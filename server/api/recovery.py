@@ -24,9 +24,9 @@ from server.schemas.recovery import (
     RecoveredTokenSchema,
     RecoveryAcceptedSchema,
     RecoveryConfirmSchema,
-    RecoveryLinkQuerySchema,
     RecoveryRequestSchema,
 )
+from server.schemas.tenants import EmailLinkQuerySchema
 from server.services import token_recovery
 
 request_form = RecoveryRequestSchema()
@@ -74,7 +74,7 @@ def request_token_recovery() -> Response:
 
 @bp.get("/signup/recover/confirm")
 @contract(operation_id="getTokenRecoveryLink", summary="A recovery link: a page with a button", tag="Signup",
-          security=Security.NONE, query=RecoveryLinkQuerySchema, errors=(),
+          security=Security.NONE, query=EmailLinkQuerySchema, errors=(),
           replies=[Reply(200, "A page whose button issues the new token.", media_type="text/html"),
                    Reply(400, "Unknown, used or expired link (an HTML page).", media_type="text/html")])
 def token_recovery_link() -> Response:

@@ -22,7 +22,7 @@ from server.extensions import get_redis
 from server.schemas.errors import ErrorResponseSchema
 from server.schemas.management import DeploymentSchema
 from server.schemas.signup import SignupSchema
-from server.schemas.tenants import SignupResultSchema, VerifyEmailQuerySchema
+from server.schemas.tenants import EmailLinkQuerySchema, SignupResultSchema
 from server.services import tenants
 
 bp = Blueprint("signup", __name__)
@@ -62,7 +62,7 @@ def sign_up() -> Response:
 
 @bp.get("/signup/verify")
 @contract(operation_id="verifyEmail", summary="The email verification link", tag="Signup", security=Security.NONE,
-          query=VerifyEmailQuerySchema, errors=(),
+          query=EmailLinkQuerySchema, errors=(),
           replies=[Reply(200, "Verified (an HTML page).", media_type="text/html"),
                    Reply(400, "Unknown, used or expired link (an HTML page).", media_type="text/html")])
 def verify_email() -> Response:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from server.schemas.base import ReplySchema, StrictSchema
 
@@ -17,10 +17,6 @@ class RecoveryConfirmSchema(StrictSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
         "description": "The token from the recovery link."},
         error_messages={"required": "The recovery link's token is missing."})
-
-
-class RecoveryLinkQuerySchema(Schema):
-    token = fields.String(load_default="", metadata={"description": "The token from the recovery email."})
 
 
 class RecoveryAcceptedSchema(ReplySchema):

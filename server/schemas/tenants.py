@@ -167,14 +167,15 @@ class TenantsQuerySchema(Schema):
         ACCESS, error="Unknown limited_access '{input}'. Use one of: {choices}."))
 
 
-class VerifyEmailQuerySchema(Schema):
-    """A link opened in a browser: parameters it does not know (a mail client's tracking, say) are
-    ignored, and a wrong or missing token is the page's own 400, never a JSON error."""
+class EmailLinkQuerySchema(Schema):
+    """A link from an email (verification, token recovery), opened in a browser: parameters it does
+    not know (a mail client's tracking, say) are ignored, and a wrong or missing token is the page's
+    own 400, never a JSON error."""
 
     class Meta:
         unknown = EXCLUDE
 
-    token = fields.String(load_default="", metadata={"description": "The token from the verification email."})
+    token = fields.String(load_default="", metadata={"description": "The token from the email's link."})
 
 
 class AdminAuditQuerySchema(LimitQuerySchema):

@@ -75,10 +75,11 @@ UNREACHED_ON_PURPOSE = {
 200 needs an existing resource for many reads; 400 and 401 must be reached wherever the operation
 reads a body or a query (400) or needs a credential (401)."""
 
-PINNED_PATH = {"apiVersion": "v1.2", "deployment": STARTER_NAME}
+PINNED_PATH = {"apiVersion": "v1.2-preview.1", "deployment": STARTER_NAME}
 """Path parameters every generated request keeps valid, so that the invalid ones break what the
 operation reads (body, query, ids) rather than miss the route: an unknown API version or another
-deployment's name is a 404 before anything is read. Every tenant has a `starter` deployment."""
+deployment's name is a 404 before anything is read. v1.2-preview.1 is served by every data-plane
+route, the PersonDirectory's included; every tenant has a `starter` deployment."""
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance, unsupported_method, allow_header_conformance, use_after_free,
