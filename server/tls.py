@@ -64,11 +64,17 @@ def server_names(hosts: Iterable[str]) -> list[str]:
 
 
 def ensure_certificates(tls_dir: Path, hosts: Iterable[str]) -> TlsFiles:
+    """The data dir's CA (made once) and a server certificate for the local names and `hosts`."""
+    return certificates_for(tls_dir, server_names(hosts))
+
+
+def certificates_for(tls_dir: Path, names: list[str]) -> TlsFiles:
+    """The CA of `tls_dir` (made once) and a server certificate for exactly `names` (reissued when
+    one is missing or it nears expiry)."""
     tls_dir.mkdir(parents=True, exist_ok=True)
     tls_dir.chmod(0o700)
     ca_key, ca_cert = _authority(tls_dir)
     files = TlsFiles(tls_dir / CA_CERT_FILE, tls_dir / SERVER_CERT_FILE, tls_dir / SERVER_KEY_FILE)
-    names = server_names(hosts)
     if not _server_certificate_fits(files, ca_cert, names):
         _issue_server_certificate(files, ca_key, ca_cert, names)
     return files

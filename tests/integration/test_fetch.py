@@ -6,7 +6,6 @@ import gzip
 import http.server
 import socket
 import ssl
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ import pytest
 import urllib3.util.connection
 
 from server.errors import InvalidImageSize, InvalidURL
+from server.tls import certificates_for
 from server.vision.fetch import REFUSED_ADDRESS, TIMED_OUT, Peek, fetch_image, is_public, parse_allowlist, peek_url
 
 PAYLOAD = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8  # JPEG-like magic, 2052 bytes
@@ -142,11 +142,9 @@ def server() -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def second_loopback() -> Iterator[Server]:
-    """A server on 127.0.0.2: inside 127.0.0.0/8 but outside the tests' 127.0.0.1/32 allow-list."""
-    try:
-        running = Server("127.0.0.2")
-    except OSError as error:
-        pytest.skip(f"cannot bind 127.0.0.2: {error}")
+    """A server on 127.0.0.2: inside 127.0.0.0/8 (every address of which Linux answers on) but outside
+    the tests' 127.0.0.1/32 allow-list."""
+    running = Server("127.0.0.2")
     yield running
     running.close()
 
@@ -364,21 +362,13 @@ def test_remote_failures_name_their_reason(server: Server, names: dict[str, Any]
 
 @pytest.fixture(scope="module")
 def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Path, list[str]]]:
-    """An HTTPS server on 127.0.0.1 with a self-signed certificate for images.visage.test; yields
-    the server, the certificate (a trust anchor) and the SNI names clients sent."""
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    try:
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-             "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=images.visage.test",
-             "-addext", "subjectAltName=DNS:images.visage.test"],
-            check=True, capture_output=True, timeout=20,
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        pytest.skip(f"openssl cannot make a test certificate: {error}")
+    """An HTTPS server on 127.0.0.1 with a certificate for images.visage.test from a test CA (made as
+    `visage up --tls` makes its own); yields the server, the CA certificate (the trust anchor) and the
+    SNI names clients sent."""
+    files = certificates_for(tmp_path_factory.mktemp("tls"), ["images.visage.test"])
+    cert = files.ca_cert
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
+    context.load_cert_chain(files.server_cert, files.server_key)
     sni: list[str] = []
 
     def record_sni(sock: ssl.SSLObject, name: str | None, ctx: ssl.SSLContext) -> None:
