@@ -112,20 +112,20 @@ def is_government_domain(domain: str, known: Indicators | None = None) -> bool:
 
 
 def _in_organization(organization: str, known: Indicators) -> Iterator[Term]:
-    tokens = words(organization)
+    tokens = spelled_out(words(organization))
     for term in known.phrases:
         if _contains(tokens, term.folded) or (_joins_long(term) and _inside_a_word(tokens, term.joined, known)):
             yield term
     yield from (term for term in known.parts if _inside_a_word(tokens, term.joined, known))
     yield from (term for term in known.acronyms if term.joined in tokens)
-    capitals = {fold(word) for word in raw_words(organization) if word.isupper() and len(word) > 1}
+    capitals = {fold(word) for word in spelled_out(raw_words(organization)) if word.isupper() and len(word) > 1}
     yield from (term for term in known.ambiguous_acronyms if term.joined in capitals or term.shown in
                 raw_words(organization))
 
 
 def _in_domain(domain: str, known: Indicators) -> Iterator[str]:
     """Indicators in the labels of a domain, a hyphenated label word by word."""
-    tokens = tuple(token for label in domain.split(".") for token in words(label))
+    tokens = tuple(token for label in domain.split(".") for token in spelled_out(words(label)))
     yield from sorted(set(tokens) & known.email_domain_labels)
     single_words = [term for term in known.phrases if len(term.folded) == 1]
     yield from (term.shown for term in single_words if term.joined in tokens)
@@ -135,6 +135,21 @@ def _in_domain(domain: str, known: Indicators) -> Iterator[str]:
     yield from (term.shown for term in known.acronyms if term.joined in tokens)
     if is_government_domain(domain, known):
         yield from (term.shown for term in known.ambiguous_acronyms if term.joined in tokens)
+
+
+def spelled_out(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens, and after them each word written a letter at a time ("P O L I C E", "F.B.I.",
+    "p-o-l-i-c-e"): every run of two or more one-letter tokens, joined."""
+    joined: list[str] = []
+    run: list[str] = []
+    for token in (*tokens, ""):
+        if len(token) == 1:
+            run.append(token)
+            continue
+        if len(run) > 1:
+            joined.append("".join(run))
+        run = []
+    return (*tokens, *joined)
 
 
 def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:

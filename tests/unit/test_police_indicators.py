@@ -99,6 +99,15 @@ def test_folding_keeps_words_of_other_scripts_whole() -> None:
     ("Acme Analytics", "a@xn--plizei-bayern-imb.de", "contains 'polizei'"),  # pölizei-bayern.de
     ("Acme Analytics", "analyst@met.police.uk", "ends with .police.uk"),
     ("Acme Analytics", "analyst@pd.springfield.gov", "contains 'pd'"),
+    # spelled out a letter at a time, between spaces, dots or hyphens
+    ("P O L I C E", "a@x.example", "'police'"),
+    ("P.o.l.i.c.e Services", "a@x.example", "'police'"),
+    ("P-O-L-I-C-E Analytics", "a@x.example", "'police'"),
+    ("F.B.I. Liaison Office", "a@x.example", "'FBI'"),
+    ("F B I", "a@x.example", "'FBI'"),
+    ("N.Y.P.D. Analytics", "a@x.example", "'NYPD'"),
+    ("I.C.E. Field Office", "a@x.example", "'ICE'"),
+    ("Acme Analytics", "a@p-o-l-i-c-e.example", "contains 'police'"),
 ])
 def test_signups_that_read_as_police_are_caught(organization: str, email: str, fragment: str) -> None:
     matches = police_matches(organization, email)
@@ -122,6 +131,8 @@ def test_signups_that_read_as_police_are_caught(organization: str, email: str, f
     ("Dead Sea Cosmetics", "a@deadsea.example"),
     ("Acme", "a@dea.example"),
     ("Kong and Co", "a@congan-ideas.example"),
+    ("A B C Nursery", "a@x.example"),
+    ("J. R. R. Tolkien Society", "a@x.example"),
 ])
 def test_ordinary_names_that_only_look_close_are_not_caught(organization: str, email: str) -> None:
     assert police_matches(organization, email) == ()
