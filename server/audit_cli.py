@@ -30,7 +30,8 @@ def verify_audit(url: str, data_dir: Path) -> int:
         if (key := _key_or_none(data_dir)) is None:
             return _no_key(redis, data_dir)
         log = AuditLog(redis, key=key, data_dir=data_dir)
-        total = int(redis.xlen(keys.audit_stream()))
+        # only for the progress bar: a stream replaced by another kind of key is for verify to report
+        total = int(redis.xlen(keys.audit_stream())) if redis.type(keys.audit_stream()) == b"stream" else 0
         with tqdm(total=total, unit="entries", desc="audit", disable=not sys.stderr.isatty(), file=sys.stderr,
                   leave=False) as bar:
             report = log.verify(progress=bar.update)

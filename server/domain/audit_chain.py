@@ -48,6 +48,15 @@ def _content(entry: Mapping[str, str]) -> dict[str, str]:
     return {name: value for name, value in entry.items() if name not in (HASH_FIELD, PREV_FIELD)}
 
 
+def is_text(value: str) -> bool:
+    """Whether a field read with errors="surrogateescape" was UTF-8 text as stored (no escaped byte)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def keyed_hash(key: bytes, prev: str, entry: Mapping[str, str]) -> str:
     return hmac.new(key, (prev + canonical_json(_content(entry))).encode("utf-8"), hashlib.sha256).hexdigest()
 
@@ -146,6 +155,8 @@ class ChainWalk:
 
     def _problem(self, entry: Mapping[str, str]) -> str | None:
         position = self.count + 1
+        if not all(is_text(name) and is_text(value) for name, value in entry.items()):
+            return "the entry was edited (it holds bytes that are not UTF-8 text, which no entry is written with)"
         if entry.get(PREV_FIELD) != self.prev:
             return ("the entry before it was removed, or its link was changed (its previous hash is not the hash "
                     "of the entry before it)" if position > 1 or entry.get(PREV_FIELD) else

@@ -126,6 +126,10 @@ class AuditLog:
             checkpoint = self.checkpoints.read()
         except ValueError as forged:
             return ChainReport(False, 0, None, str(forged))
+        for name, kind in ((keys.audit_stream(), "stream"), (keys.audit_head(), "hash")):
+            if (found := text(self.redis.type(name))) not in (kind, "none"):
+                return ChainReport(False, 0, None, f"the key {name} holds a {found}, not the audit {kind}: the "
+                                   "trail was replaced", checkpoint=checkpoint)
         head = decode_hash(self.redis.hgetall(keys.audit_head()))
         end = _entries(self.redis.xrevrange(keys.audit_stream(), count=1))
         walk = ChainWalk(self.key, checkpoint=checkpoint)
@@ -193,7 +197,9 @@ class AuditLog:
 
     def _batches(self, start: str, last_id: str | None) -> Iterator[list[tuple[str, dict[str, str]]]]:
         while last_id:
-            batch = _entries(self.redis.xrange(keys.audit_stream(), min=start, max=last_id, count=SCAN_BATCH))
+            # bytes that are not UTF-8 stay visible (escaped) for the walk to call an edit
+            batch = _entries(self.redis.xrange(keys.audit_stream(), min=start, max=last_id, count=SCAN_BATCH),
+                             errors="surrogateescape")
             if batch:
                 yield batch
             if len(batch) < SCAN_BATCH:
@@ -207,6 +213,7 @@ def _broken(broken: Break | None, walk: ChainWalk, checkpoint: Checkpoint | None
                        legacy=walk.legacy, checkpoint=checkpoint)
 
 
-def _entries(raw: Any) -> list[tuple[str, dict[str, str]]]:
-    """XRANGE's answer as (id, fields) in str."""
-    return [(str(text(entry_id)), decode_hash(fields or {})) for entry_id, fields in raw or []]
+def _entries(raw: Any, errors: str = "replace") -> list[tuple[str, dict[str, str]]]:
+    """XRANGE's answer as (id, fields) in str (bytes that are not UTF-8, which only an edit makes, as
+    `errors` says)."""
+    return [(str(text(entry_id)), decode_hash(fields or {}, errors)) for entry_id, fields in raw or []]

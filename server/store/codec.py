@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 
-def decode_hash(raw: Mapping[Any, Any]) -> dict[str, str]:
-    return {key.decode(): value.decode() for key, value in raw.items()}
+def decode_hash(raw: Mapping[Any, Any], errors: str = "strict") -> dict[str, str]:
+    return {key.decode(errors=errors): value.decode(errors=errors) for key, value in raw.items()}
 
 
 def text(value: Any) -> str | None:

@@ -151,6 +151,33 @@ def test_the_checkpoint_command_signs_the_head_after_checking_it(redis_db: Redis
     assert report.ok and report.checkpoint is not None and report.checkpoint.last_id == ids[-1]
 
 
+@pytest.mark.parametrize("raw", [{b"decision": b"\xffallowed"}, {b"\xff": b"refused"}],
+                         ids=["value", "field name"])
+def test_bytes_that_are_not_text_in_an_entry_are_an_edit_not_a_traceback(redis_db: Redis,
+                                                                        raw: dict[bytes, bytes]) -> None:
+    log, ids = fill(redis_db)
+    entries = [(entry_id, {key.encode(): value.encode() for key, value in fields.items()})
+               for entry_id, fields in stored(redis_db)]
+    entries[2][1].update(raw)
+    redis_db.delete(keys.audit_stream())
+    for entry_id, fields in entries:
+        redis_db.xadd(keys.audit_stream(), fields, id=entry_id)  # type: ignore[arg-type]
+    report = log.verify()
+    assert (report.ok, report.broken_id) == (False, ids[2]) and "edited" in str(report.reason)
+    assert_cli_reports("edited", ids[2])
+
+
+@pytest.mark.parametrize("which", ["stream", "head"])
+def test_a_stream_or_head_replaced_by_another_kind_of_key_is_reported_broken(redis_db: Redis, which: str) -> None:
+    log, _ = fill(redis_db)
+    replaced = keys.audit_stream() if which == "stream" else keys.audit_head()
+    redis_db.delete(replaced)
+    redis_db.set(replaced, "nothing to see")
+    report = log.verify()
+    assert not report.ok and "replaced" in str(report.reason)
+    assert_cli_reports("replaced")
+
+
 def test_a_dropped_stream_is_detected(redis_db: Redis) -> None:
     log, _ = fill(redis_db)
     redis_db.delete(keys.audit_stream(), keys.audit_head())
