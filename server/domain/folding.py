@@ -32,6 +32,10 @@ SAME_IN_MANY_FONTS = str.maketrans({"l": "i"})
 
 HANGUL_SYLLABLES = ("\uac00", "\ud7a3")
 
+INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+"""Hangul fillers: letters (Lo) that show as nothing, so "P\u3164olice" reads "Police". Unicode lists
+them as default-ignorable code points, with the format characters (Cf) removed beside them."""
+
 DIRECTION_MARKS = "\u200e\u200f"
 """confusable-homoglyphs wraps right-to-left characters in these marks; they are not part of them."""
 
@@ -59,8 +63,7 @@ def fold(text: str) -> str:
     """`text` for comparison: NFKC (fullwidth, mathematical and compatibility letters), invisible
     format characters removed, case folded, leetspeak read as letters, look-alikes replaced by their
     prototypes, accents and other combining marks dropped."""
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = _visible(unicodedata.normalize("NFKC", text))
     text = LETTER_LIKE_BARS.sub("i", text).translate(LEETSPEAK)
     # capitals first (Greek Ε looks like E, its small ε does not), then the small letters case folding made
     text = _prototypes_of(_prototypes_of(text).casefold()).casefold()
@@ -88,8 +91,12 @@ def words(text: str) -> tuple[str, ...]:
 
 def raw_words(text: str) -> tuple[str, ...]:
     """The words of `text` as written (NFKC, format characters removed), for questions of case."""
-    normal = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
-    return tuple(_runs(normal))
+    return tuple(_runs(_visible(unicodedata.normalize("NFKC", text))))
+
+
+def _visible(text: str) -> str:
+    """`text` without what shows as nothing: format characters and invisible letters."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and ch not in INVISIBLE_LETTERS)
 
 
 def _runs(text: str) -> list[str]:

@@ -22,6 +22,9 @@ CYRILLIC_PO = "\u0420\u043e"  # Cyrillic capital Er and small o, which look like
     ("\U0001d429\U0001d428\U0001d425\U0001d422\U0001d41c\U0001d41e", "police"),  # mathematical bold
     ("\uff30\uff2f\uff2c\uff29\uff23\uff25", "police"),  # fullwidth
     ("Pol\u200bice", "police"),  # zero-width space
+    ("Pol\u3164ice", "police"),  # Hangul filler: a letter that shows as nothing
+    ("P\u115folice", "police"),  # Hangul choseong filler
+    ("Poli\uffa0ce", "police"),  # halfwidth Hangul filler
     ("\u03a1\u039f\u004c\u0399\u0421\u0395", "police"),  # Greek Rho, Omicron, Iota and Cyrillic Es, Ie
     ("Policía", "policia"),
     ("\u0130STANBUL", "istanbul"),
@@ -99,6 +102,7 @@ def test_folding_keeps_words_of_other_scripts_whole() -> None:
     ("Acme Analytics", "a@xn--plizei-bayern-imb.de", "contains 'polizei'"),  # pölizei-bayern.de
     ("Acme Analytics", "analyst@met.police.uk", "ends with .police.uk"),
     ("Acme Analytics", "analyst@pd.springfield.gov", "contains 'pd'"),
+    ("Kent P\u3164olice Analytics", "a@x.example", "'police'"),  # an invisible letter inside the word
     # spelled out a letter at a time, between spaces, dots or hyphens
     ("P O L I C E", "a@x.example", "'police'"),
     ("P.o.l.i.c.e Services", "a@x.example", "'police'"),
