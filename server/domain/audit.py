@@ -44,6 +44,7 @@ class AuditKind(enum.StrEnum):
 OPERATOR_KINDS = {
     "approve": AuditKind.OPERATOR_REVIEW,
     "reject": AuditKind.OPERATOR_REVIEW,
+    "review_again": AuditKind.OPERATOR_REVIEW,
     "correct_customer_type": AuditKind.OPERATOR_CORRECTION,
     "correct_country": AuditKind.OPERATOR_CORRECTION,
     "suspend": AuditKind.OPERATOR_SUSPENSION,

@@ -42,6 +42,7 @@ def verification_email(tenant: Tenant, link: str, valid_days: int, at: datetime)
 _DECISION_WORDS = {
     "approve": "Limited Access (face verification and identification) was approved",
     "reject": "Limited Access (face verification and identification) was refused",
+    "review_again": "Limited Access (face verification and identification) is under review again",
     "correct_customer_type": "your customer type was corrected",
     "suspend": "your tenant was suspended",
     "reinstate": "your tenant was reinstated",

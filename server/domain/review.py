@@ -50,6 +50,7 @@ class ReviewDecision:
     REJECT = "reject"
     CORRECT_CUSTOMER_TYPE = "correct_customer_type"
     CORRECT_COUNTRY = "correct_country"
+    REVIEW_AGAIN = "review_again"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,6 +124,25 @@ def initial_access(
     if not wanted:
         return Admission(AccessReview.NOT_REQUESTED, ("the declared use cases need detection only",))
     return Admission(AccessReview.APPROVED)
+
+
+REVIEW_AGAIN_REASON = ("the tenant shares {how} with another signup that an operator looks at together with this "
+                      "one: Limited Access is reviewed again, and approving it needs the customer type stated")
+"""Said to an approved tenant whose organization an operator has since confirmed as police through a
+linked tenant; like LINKED_REASON, it never says who the other tenant is or what it is."""
+
+
+def reviewed_again(tenant: Tenant, *, by_keys: Sequence[LinkKey], at: datetime, by: str = OPERATOR) -> Tenant:
+    """An approved tenant linked (by `by_keys`) to a tenant the operator has just confirmed as law
+    enforcement, sent back to review with its customer type to state: the organization is police, and
+    its other tenants must not keep the recognition its police tenant is refused. A tenant that is
+    police itself, or not approved, is returned as it is."""
+    if tenant.customer_type is CustomerType.LAW_ENFORCEMENT or tenant.access is not AccessReview.APPROVED:
+        return tenant
+    reason = REVIEW_AGAIN_REASON.format(how=_describe([key.kind for key in by_keys]))
+    return dataclasses.replace(tenant, access=AccessReview.PENDING, customer_type_to_confirm=True,
+                               review_reasons=(*tenant.review_reasons, reason),
+                               decisions=(*tenant.decisions, Decision(at, ReviewDecision.REVIEW_AGAIN, reason, by)))
 
 
 def needs_stated_type(tenant: Tenant) -> bool:

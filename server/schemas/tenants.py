@@ -123,8 +123,9 @@ class AuditEntrySchema(ReplySchema):
     development = fields.Boolean(metadata={
         "description": "True on the policy decisions and detect calls of the development tenant of `visage up "
                        "--dev`; absent for every other tenant."})
-    action = fields.String(metadata={"description": "An operator's action (approve, reject, correct_customer_type, "
-                                                    "correct_country, suspend, reinstate), a trust-list change "
+    action = fields.String(metadata={"description": "An operator's action (approve, reject, review_again, "
+                                                    "correct_customer_type, correct_country, suspend, reinstate), "
+                                                    "a trust-list change "
                                                     "(add, remove), a step of a management token recovery "
                                                     "(link_sent, token_replaced) or what happened to a media job "
                                                     "(submitted, ended, deleted)."})

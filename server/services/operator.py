@@ -8,6 +8,7 @@ through the outbox.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from datetime import datetime
 
@@ -43,9 +44,16 @@ def list_outbox(redis: Redis) -> list[Email]:
 
 def review_tenant(redis: Redis, tenant_id: str, decision: str, reason: str, *, customer_type: CustomerType | None,
                   country: str | None = None) -> Tenant:
+    """Record the review; once it leaves the tenant law enforcement, the approved tenants of its
+    organization (linked by address, domain or name) go back to review as well."""
     moment = now()
-    return _decide(tenant_id, moment, lambda t: review.reviewed(t, decision, reason, moment,
-                                                               customer_type=customer_type, country=country), redis)
+    changed = _decide(tenant_id, moment, lambda t: review.reviewed(t, decision, reason, moment,
+                                                                  customer_type=customer_type, country=country), redis)
+    if changed.customer_type is CustomerType.LAW_ENFORCEMENT:
+        for link in linked_signups(changed.organization, changed.email, TenantRepository(redis), besides=tenant_id):
+            _decide(link.tenant.tenant_id, moment, functools.partial(review.reviewed_again, by_keys=link.by, at=moment),
+                    redis)
+    return changed
 
 
 def suspend_tenant(redis: Redis, tenant_id: str, reason: str) -> Tenant:

@@ -224,3 +224,29 @@ def test_every_operator_decision_is_on_the_audit_trail(client: FlaskClient) -> N
         e["id"] for e in trail]
     with client.application.app_context():
         assert AuditLog(get_redis()).verify().ok
+
+
+def test_an_earlier_tenant_of_an_organization_confirmed_as_police_is_reviewed_again(client: FlaskClient) -> None:
+    earlier = sign_up(client, organization="Northwind Data", email="ops@northwind.example")
+    face = detect_face(client, earlier, {})
+    assert verify(client, earlier, face, face, {}).status_code == 200
+    stranger = sign_up(client)
+    police = sign_up(client, customer_type="law_enforcement", organization="Northwind Data",
+                     email="cops@northwind.example")
+    approve(client, police.tenant_id, "a police force", customer_type="law_enforcement")
+
+    refused = verify(client, earlier, face, face, {})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "UnsupportedFeature"
+    own = client.get("/mgmt/v1/tenant", headers=earlier.bearer).get_json()
+    assert own["limited_access"] == "pending_review" and own["decisions"][-1]["decision"] == "review_again"
+    for secret in ("law_enforcement", "cops@", police.tenant_id):
+        assert secret not in str(own)
+    trail = client.get(f"/admin/v1/audit?tenant_id={earlier.tenant_id}", headers=ADMIN).get_json()
+    assert [(e["action"], e["limited_access"]) for e in trail if e["kind"] == "operator_review"] == [
+        ("review_again", "pending_review")]
+    assert review(client, earlier.tenant_id, decision="approve", reason="same name only").status_code == 400
+    assert review(client, earlier.tenant_id, decision="approve", reason="a different firm",
+                  customer_type="commercial").status_code == 200
+    assert verify(client, earlier, face, face, {}).status_code == 200
+    stranger_face = detect_face(client, stranger, {})
+    assert verify(client, stranger, stranger_face, stranger_face, {}).status_code == 200

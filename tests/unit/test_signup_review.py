@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from server.domain.linking import link_keys
-from server.domain.review import Link, ReviewDecision, initial_access, needs_stated_type, reviewed
+from server.domain.review import Link, ReviewDecision, initial_access, needs_stated_type, reviewed, reviewed_again
 from server.domain.tenants import AccessReview, CustomerType, Decision, Tenant, TenantStatus
 from server.errors import BadArgument
 
@@ -115,3 +115,20 @@ def test_a_link_to_a_tenant_in_good_standing_changes_nothing() -> None:
     colleague = link_to(tenant(), "Metro Unit", "other@metro.example")
     assert initial_access(CustomerType.COMMERCIAL, declared_use_cases=["identity_verification"],
                           linked=[colleague]).access is AccessReview.APPROVED
+
+
+def test_an_approved_tenant_linked_to_confirmed_police_goes_back_to_review_without_learning_why() -> None:
+    colleague = tenant(organization="Metro Data", email="analyst@metro.example")
+    again = reviewed_again(colleague, by_keys=link_to(colleague, "Metro Unit", "chief@metro.example").by, at=AT)
+    assert again.access is AccessReview.PENDING and again.customer_type_to_confirm
+    assert again.decisions[-1].decision == ReviewDecision.REVIEW_AGAIN and "email domain" in again.decisions[-1].reason
+    for secret in ("law_enforcement", "Metro Unit", "chief@"):
+        assert secret not in again.decisions[-1].reason
+    assert needs_stated_type(again)
+
+
+@pytest.mark.parametrize("changes", [{"customer_type": CustomerType.LAW_ENFORCEMENT},
+                                     {"access": AccessReview.PENDING}, {"access": AccessReview.REJECTED}])
+def test_a_linked_tenant_that_is_police_or_not_approved_is_left_as_it_is(changes: dict[str, object]) -> None:
+    other = tenant(**changes)
+    assert reviewed_again(other, by_keys=link_to(other, "Metro Unit", "chief@metro.example").by, at=AT) is other
