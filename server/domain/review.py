@@ -136,8 +136,10 @@ def reviewed_again(tenant: Tenant, *, by_keys: Sequence[LinkKey], at: datetime, 
     """An approved tenant linked (by `by_keys`) to a tenant the operator has just confirmed as law
     enforcement, sent back to review with its customer type to state: the organization is police, and
     its other tenants must not keep the recognition its police tenant is refused. A tenant that is
-    police itself, or not approved, is returned as it is."""
-    if tenant.customer_type is CustomerType.LAW_ENFORCEMENT or tenant.access is not AccessReview.APPROVED:
+    police itself, not approved, or approved again by an operator after being sent back once, is
+    returned as it is."""
+    if (tenant.customer_type is CustomerType.LAW_ENFORCEMENT or tenant.access is not AccessReview.APPROVED
+            or any(decision.decision == ReviewDecision.REVIEW_AGAIN for decision in tenant.decisions)):
         return tenant
     reason = REVIEW_AGAIN_REASON.format(how=_describe([key.kind for key in by_keys]))
     return dataclasses.replace(tenant, access=AccessReview.PENDING, customer_type_to_confirm=True,

@@ -127,8 +127,12 @@ def test_an_approved_tenant_linked_to_confirmed_police_goes_back_to_review_witho
     assert needs_stated_type(again)
 
 
-@pytest.mark.parametrize("changes", [{"customer_type": CustomerType.LAW_ENFORCEMENT},
-                                     {"access": AccessReview.PENDING}, {"access": AccessReview.REJECTED}])
+@pytest.mark.parametrize("changes", [
+    {"customer_type": CustomerType.LAW_ENFORCEMENT}, {"access": AccessReview.PENDING},
+    {"access": AccessReview.REJECTED},
+    {"decisions": (Decision(AT, ReviewDecision.REVIEW_AGAIN, "linked", "operator"),
+                   Decision(AT, ReviewDecision.APPROVE, "a different firm", "operator"))},
+])
 def test_a_linked_tenant_that_is_police_or_not_approved_is_left_as_it_is(changes: dict[str, object]) -> None:
     other = tenant(**changes)
     assert reviewed_again(other, by_keys=link_to(other, "Metro Unit", "chief@metro.example").by, at=AT) is other
