@@ -112,7 +112,9 @@ def is_government_domain(domain: str, known: Indicators | None = None) -> bool:
 
 
 def _in_organization(organization: str, known: Indicators) -> Iterator[Term]:
-    tokens = spelled_out(words(organization))
+    # as written and in small letters: some capitals (Cyrillic М, Т, Greek Τ) fold to other look-alikes
+    # than their small letters, and the indicators are written small ("милици"), agencies capitalised
+    tokens = (*spelled_out(words(organization)), *spelled_out(words(organization.lower())))
     for term in known.phrases:
         if _contains(tokens, term.folded) or (_joins_long(term) and _inside_a_word(tokens, term.joined, known)):
             yield term
@@ -166,7 +168,9 @@ def _joins_long(term: Term) -> bool:
 
 
 def _terms(texts: Iterable[str], where: str) -> list[Term]:
-    return [Term(words(text), text, where) for text in texts if words(text)]
+    """Each text as a term, and again in small letters when that folds otherwise (see _in_organization)."""
+    return [Term(words(spelling), text, where) for text in texts for spelling in dict.fromkeys((text, text.lower()))
+            if words(spelling)]
 
 
 def _unique(terms: list[Term]) -> tuple[Term, ...]:

@@ -103,6 +103,12 @@ def test_folding_keeps_words_of_other_scripts_whole() -> None:
     ("Acme Analytics", "analyst@met.police.uk", "ends with .police.uk"),
     ("Acme Analytics", "analyst@pd.springfield.gov", "contains 'pd'"),
     ("Kent P\u3164olice Analytics", "a@x.example", "'police'"),  # an invisible letter inside the word
+    # capitals: some Cyrillic and Greek capitals fold to other look-alikes than their small letters
+    ("Милиция", "a@x.example", "'милици'"),
+    ("ПОЛИЦИЯ МОСКВЫ", "a@x.example", "'полици'"),
+    ("НАЦІОНАЛЬНА ПОЛІЦІЯ", "a@x.example", "'поліці'"),
+    ("СЛЕДСТВЕННЫЙ КОМИТЕТ", "a@x.example", "'следственный комитет'"),
+    ("ΕΛΛΗΝΙΚΗ ΑΣΤΥΝΟΜΙΑ", "a@x.example", "'αστυνομ'"),
     # spelled out a letter at a time, between spaces, dots or hyphens
     ("P O L I C E", "a@x.example", "'police'"),
     ("P.o.l.i.c.e Services", "a@x.example", "'police'"),
