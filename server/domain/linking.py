@@ -100,8 +100,11 @@ def link_keys(organization: str, email: str, known: LinkRules | None = None) -> 
     registrable = registrable_domain(ascii_domain)
     if registrable and registrable not in known.webmail:
         keys.append(LinkKey(LinkKind.DOMAIN, registrable))
-    if name := organization_name(organization, known):
-        keys.append(LinkKey(LinkKind.ORGANIZATION, name))
+    # as written and in small letters: some Cyrillic and Greek capitals fold to other look-alikes than
+    # their small letters ("ОМЕГА" and "Омега"), and as written keeps a capital that passes for Latin
+    for name in dict.fromkeys((organization_name(organization, known), organization_name(organization.lower(), known))):
+        if name:
+            keys.append(LinkKey(LinkKind.ORGANIZATION, name))
     return tuple(keys)
 
 
@@ -112,9 +115,9 @@ def organization_link_keys(tenant: Tenant) -> tuple[str, ...]:
 
 
 def shared(keys: Iterable[LinkKey], other: Tenant) -> tuple[LinkKey, ...]:
-    """The keys of a signup that `other` has too: why the two are linked."""
+    """The keys of a signup that `other` has too, one of each kind: why the two are linked."""
     theirs = {key.id for key in link_keys(other.organization, other.email)}
-    return tuple(key for key in keys if key.id in theirs)
+    return tuple({key.kind: key for key in reversed(list(keys)) if key.id in theirs}.values())[::-1]
 
 
 def ascii_form(domain: str) -> str:

@@ -209,7 +209,7 @@ def tenants_by_link(link_id: str) -> str:
 
 def tenant_links_indexed() -> str:
     """Set once every tenant is in the link index (tenants from before it existed are added then)."""
-    return f"{PREFIX}:tenants-by-link:indexed"
+    return f"{PREFIX}:tenants-by-link:indexed:2"  # 2: organization names also keyed in small letters
 
 
 def faults() -> str:
