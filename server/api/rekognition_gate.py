@@ -22,6 +22,7 @@ from flask import current_app, g, request
 
 from server.api.rekognition_errors import refusal
 from server.domain import sigv4
+from server.domain.aws_errors import AccessDeniedException
 from server.domain.callers import Caller
 from server.domain.capture import CaptureContext
 from server.domain.operations import OperationClass
@@ -47,7 +48,8 @@ def authenticate(body: bytes, target: str) -> Caller:
     g.region = region
     g.caller = dataclasses.replace(caller, request_id=g.request_id,
                                    capture=CaptureContext.from_headers(dict(request.headers)),
-                                   route=target[:100], api_version=API_VERSION)
+                                   route=target[:100], api_version=API_VERSION,
+                                   refusal_status=AccessDeniedException.kind.value)
     return current_caller()
 
 

@@ -24,6 +24,9 @@ class Caller:
     capture: CaptureContext = dataclasses.field(default_factory=CaptureContext)
     route: str = ""
     api_version: str = ""
+    refusal_status: int | None = None
+    """The HTTP status this surface answers every refusal with, where it is not the error's own
+    (Rekognition's AccessDeniedException is a 400), so the audit records what the caller got."""
 
     @property
     def tenant_id(self) -> str:

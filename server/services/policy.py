@@ -86,7 +86,8 @@ def _authorize(redis: Redis, caller: Caller, call: Call, *, counted: bool) -> Po
         AuditLog(redis).append_event(policy_decision_event(
             facts, decision, request_id=caller.request_id, deployment_id=caller.deployment_id,
             deployment_name=caller.deployment.name, route=caller.route, api_version=caller.api_version,
-            collection=call.collection, outcome_status=None if decision.allowed else decision.to_error().kind.value))
+            collection=call.collection, outcome_status=None if decision.allowed else
+            caller.refusal_status or decision.to_error().kind.value))
     return decision
 
 

@@ -77,7 +77,7 @@ def test_police_are_refused_real_time_identification_as_on_the_azure_surface(cli
     rekognition = rekognition_client(client, police, headers=recorded())  # the caller's word alone
     rekognition.create_collection(CollectionId="suspects")
     before = snapshot(redis_db)
-    refusals = []
+    refusals, statuses = [], []
     for attempt in (
         lambda: rekognition.search_faces_by_image(CollectionId="suspects", Image=image(SMALL_PHOTO)),
         lambda: rekognition.index_faces(CollectionId="suspects", Image=image(SMALL_PHOTO)),
@@ -86,10 +86,13 @@ def test_police_are_refused_real_time_identification_as_on_the_azure_surface(cli
         with pytest.raises(ClientError) as raised:
             attempt()
         refusals.append(refusal(raised))
+        statuses.append(str(raised.value.response["ResponseMetadata"]["HTTPStatusCode"]))
     assert {code for code, _ in refusals} == {"AccessDeniedException"}
     assert all("clause le-realtime-identification" in message and "real time" in message for _, message in refusals)
     assert snapshot(redis_db) == before
     assert [entry["clause"] for entry in decisions(redis_db, police)[:3]] == ["le-realtime-identification"] * 3
+    # the audit records the status the caller got: AWS answers AccessDeniedException with 400
+    assert [entry["outcome_status"] for entry in decisions(redis_db, police)[:3]] == statuses[::-1] == ["400"] * 3
 
     face = detect_face(client, police, recorded())  # the same image and headers, on the Azure surface
     azure = client.post("/face/v1.2/verify", json={"faceId1": face, "faceId2": face},
