@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 from rq import Queue, Worker
 from rq.job import Job
 
+from server import defaults
 from server.redis_connection import connect
 from server.services.training import TRAINING_JOB, claim_run
 from server.store.queues import QUEUE_NAMES
@@ -43,7 +44,7 @@ class VisageWorker(Worker):
 
 def build_worker(redis: Redis, *, name: str | None = None) -> VisageWorker:
     queues = [Queue(queue_name, connection=redis) for queue_name in QUEUE_NAMES]
-    return VisageWorker(queues, connection=redis, name=name)
+    return VisageWorker(queues, connection=redis, name=name, worker_ttl=defaults.WORKER_TTL_SECONDS)
 
 
 def main() -> None:
