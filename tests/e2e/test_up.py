@@ -145,6 +145,19 @@ def test_a_misconfigured_environment_is_a_one_line_error_before_anything_starts(
     assert not (tmp_path / "data" / "redis").exists() and not (tmp_path / "data" / "redis.url").exists()
 
 
+def test_closing_the_terminal_stops_gracefully_like_ctrl_c(tmp_path: Path) -> None:
+    """SIGHUP (the terminal `make run` ran in was closed) stops as Ctrl-C does: children in order, Redis
+    last, the audit checkpoint signed; not the default death that leaves the children to PDEATHSIG."""
+    with visage_up(tmp_path / "data") as live:
+        children = descendants(live.process.pid)
+        live.process.send_signal(signal.SIGHUP)
+        assert live.process.wait(timeout=40) == 0
+        time.sleep(0.5)
+        text = "".join(live.output)
+        assert "Stopping Visage" in text and "audit:" in text
+    assert [pid for pid in children if alive(pid)] == []
+
+
 def test_a_second_ctrl_c_stops_everything_at_once(tmp_path: Path) -> None:
     with visage_up(tmp_path / "data") as live:
         children = descendants(live.process.pid)
