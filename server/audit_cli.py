@@ -27,8 +27,10 @@ UNCHECKED = 2
 def verify_audit(url: str, data_dir: Path) -> int:
     redis = connect(url)
     try:
-        if (key := _key_or_none(data_dir)) is None:
-            return _no_key(redis, data_dir)
+        try:
+            key = audit_key(data_dir, create=False)
+        except AuditKeyUnavailable as missing:
+            return _no_key(redis, data_dir, missing)
         log = AuditLog(redis, key=key, data_dir=data_dir)
         # only for the progress bar: a stream replaced by another kind of key is for verify to report
         total = int(redis.xlen(keys.audit_stream())) if redis.type(keys.audit_stream()) == b"stream" else 0
@@ -68,19 +70,12 @@ def _describe(report: ChainReport, data_dir: Path) -> str:
             f"({report.checkpoint.count} entries).")
 
 
-def _key_or_none(data_dir: Path) -> bytes | None:
-    try:
-        return audit_key(data_dir, create=False)
-    except AuditKeyUnavailable as missing:
-        print(f"Cannot check the audit trail: {missing}.", file=sys.stderr)
-        return None
-
-
-def _no_key(redis: Redis, data_dir: Path) -> int:
-    """Without a key only an empty trail can be vouched for."""
+def _no_key(redis: Redis, data_dir: Path, missing: AuditKeyUnavailable) -> int:
+    """Without a key only an empty trail can be vouched for; what is missing is said only otherwise."""
     if not redis.exists(keys.audit_stream(), keys.audit_head()):
         print(f"OK: the audit trail is empty (no key in {data_dir} yet).")
         return 0
+    print(f"Cannot check the audit trail: {missing}.", file=sys.stderr)
     print("Give the key the trail was written with: VISAGE_AUDIT_KEY, or --data-dir of the `visage up` that "
           "wrote it.", file=sys.stderr)
     return UNCHECKED

@@ -72,8 +72,13 @@ MAX_DEPLOYMENTS_PER_TENANT = 20
 """Azure allows 10 S0 resources and one F0 per region; Visage keeps a flat cap per tenant."""
 
 WORKER_HEARTBEAT_FRESH_SECONDS = 90
-"""/healthz counts a worker as answering when its last heartbeat is this recent (RQ beats about
-every 30 seconds while idle)."""
+"""/healthz counts a worker as answering when its last heartbeat is this recent (it beats about
+every 30 seconds while idle: WORKER_TTL_SECONDS)."""
+
+WORKER_TTL_SECONDS = 45
+"""RQ's worker_ttl. An idle RQ worker beats once per blocking dequeue, which waits worker_ttl - 15
+seconds: RQ's default (420) would beat every 405 s, so /healthz, which wants a beat within
+WORKER_HEARTBEAT_FRESH_SECONDS, would call an idle worker dead most of the time. 45 makes it 30 s."""
 
 AUDIT_CHECKPOINT_EVERY = 100
 """Audit entries between two signed checkpoints in the data dir. Whoever can write to Redis can

@@ -95,7 +95,8 @@ class Supervisor:
     # -- signals -------------------------------------------------------------------------------------
 
     def install_signal_handlers(self) -> None:
-        """First Ctrl-C or SIGTERM: stop gracefully. A second one: kill everything now."""
+        """First Ctrl-C, SIGTERM or SIGHUP (its terminal closed): stop gracefully. A second one: kill
+        everything now. A SIGHUP ignored on purpose (nohup) stays ignored."""
 
         def on_signal(signum: int, frame: FrameType | None) -> None:
             if self.stop_requested.is_set():
@@ -105,6 +106,8 @@ class Supervisor:
 
         signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGTERM, on_signal)
+        if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+            signal.signal(signal.SIGHUP, on_signal)
 
     def wait(self, seconds: float) -> bool:
         """Sleep until a stop is requested or the time is up; whether a stop was requested."""

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from redis import Redis, RedisError
 
+from server.config import load_config
 from server.datadir import DataDir, DataDirBusy, InstanceLock
 from server.redis_connection import connect, redacted
 from server.store.audit import AuditLog
@@ -102,6 +103,11 @@ def run(options: Options) -> int:
                         stream=sys.stderr)
     if problem := options.problem(os.environ.get("REDIS_URL")):
         return _fail(problem)
+    if options.role.serves_api:
+        try:
+            load_config()  # what the API processes will read: a typo is one line here, not their traceback
+        except ValueError as error:
+            return _fail(str(error))
     data = DataDir(options.data_dir)
     try:
         lock = data.acquire()

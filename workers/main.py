@@ -13,8 +13,11 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Worker
+from rq.job import Job
 
+from server import defaults
 from server.redis_connection import connect
+from server.services.training import TRAINING_JOB, claim_run
 from server.store.queues import QUEUE_NAMES
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -30,10 +33,18 @@ class VisageWorker(Worker):
         except (RedisError, ValueError, KeyError):
             self.ip_address = "unknown"
 
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        """Claim a training run here, in the worker, before RQ forks the horse: killed between taking
+        the job and the horse's first step, the run still fails by its lease."""
+        if job.func_name == TRAINING_JOB and len(job.args) == 5:
+            _, deployment_id, kind, collection_id, operation_id = job.args
+            claim_run(self.connection, deployment_id, kind, collection_id, operation_id)
+        super().execute_job(job, queue)
+
 
 def build_worker(redis: Redis, *, name: str | None = None) -> VisageWorker:
     queues = [Queue(queue_name, connection=redis) for queue_name in QUEUE_NAMES]
-    return VisageWorker(queues, connection=redis, name=name)
+    return VisageWorker(queues, connection=redis, name=name, worker_ttl=defaults.WORKER_TTL_SECONDS)
 
 
 def main() -> None:

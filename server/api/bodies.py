@@ -24,7 +24,7 @@ def json_object() -> dict[str, Any]:
         raise BadArgument("Request body is invalid.")
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested deeper than Python goes
         raise BadArgument("JSON parsing error.") from None
     if not isinstance(body, dict):
         raise BadArgument("Request body is invalid.")

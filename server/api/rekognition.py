@@ -88,7 +88,7 @@ def _operation(target: str) -> Operation:
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
         loaded = json.loads(body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested deeper than Python goes
         raise SerializationException("The request body is not JSON.") from None
     if not isinstance(loaded, dict):
         raise SerializationException("The request body must be a JSON object.")

@@ -74,6 +74,20 @@ def operation_status(redis: Redis, caller: Caller, operation_id: str) -> Trainin
     return found.as_of(now())
 
 
+def claim_run(redis: Redis, deployment_id: str, kind: str, collection_id: str, operation_id: str) -> None:
+    """The worker's side, as it takes the job and before it forks the horse that trains: the queued
+    run becomes running, with a heartbeat. A worker killed from then on leaves a run whose lease
+    lapses (failed within LEASE_SECONDS), never one that reads notStarted and blocks training for an
+    hour."""
+    store = TrainingStore(redis, deployment_id, kind)
+    queued = store.latest(collection_id)
+    if queued is None or queued.operation_id != operation_id or queued.status is not TrainingStatus.NOT_STARTED:
+        return
+    moment = now()
+    store.record(collection_id, dataclasses.replace(queued, status=TrainingStatus.RUNNING, last_action=moment,
+                                                    heartbeat=moment))
+
+
 def run_training(redis: Redis, deployment_id: str, rules: KindRules, collection_id: str, operation_id: str,
                  *, may_run: Callable[[], str | None] = lambda: None) -> TrainingStatus:
     """The worker's side: build the snapshot from every face now in the collection, unless

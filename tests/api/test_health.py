@@ -6,6 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
 
+from server import defaults
 from workers.main import build_worker
 
 
@@ -35,3 +36,11 @@ def test_without_redis_health_is_503(app: Flask) -> None:
     response = unreachable.get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["redis"].startswith("unreachable")
+
+
+def test_an_idle_worker_beats_often_enough_to_stay_counted(redis_db: Redis) -> None:
+    """An idle RQ worker beats once per blocking dequeue, which lasts `dequeue_timeout` (RQ's default:
+    405 s): it must fit in the freshness window with room for one late beat, or /healthz answers 503
+    most of the time an idle Visage is healthy."""
+    worker = build_worker(redis_db, name="idle-probe")
+    assert 2 * worker.dequeue_timeout <= defaults.WORKER_HEARTBEAT_FRESH_SECONDS

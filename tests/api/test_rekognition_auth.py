@@ -81,6 +81,9 @@ def test_unknown_operations_and_bodies_that_are_not_json_are_refused(client: Fla
     assert kind == "UnknownOperationException" and "SearchFacesByImage" in message
     data, headers = signed_request(LIST[0], b"[1, 2]", access_key=account.deployment, secret=account.key1)
     assert aws_error(client.post("/", data=data, headers=headers))[1] == "SerializationException"
+    deep = b"[" * 100_000 + b"]" * 100_000  # deeper than Python's parser goes: still not a 500
+    data, headers = signed_request(LIST[0], deep, access_key=account.deployment, secret=account.key1)
+    assert aws_error(client.post("/", data=data, headers=headers))[1] == "SerializationException"
 
 
 def test_a_deleted_deployment_no_longer_signs(client: FlaskClient, account: Account) -> None:

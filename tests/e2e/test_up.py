@@ -132,6 +132,32 @@ def test_a_taken_port_is_a_one_line_error_before_anything_starts(tmp_path: Path)
     assert not (tmp_path / "data" / "redis").exists() and not (tmp_path / "data" / "redis.url").exists()
 
 
+@pytest.mark.parametrize("variable, value", [("VISAGE_TRUST_PROXY", "abc"), ("VISAGE_RATE_LIMITS", "S0=0/0")])
+def test_a_misconfigured_environment_is_a_one_line_error_before_anything_starts(tmp_path: Path, variable: str,
+                                                                               value: str) -> None:
+    env = {**os.environ, variable: value}
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(up_command(tmp_path / "data", free_port()), capture_output=True, text=True, timeout=60,
+                            env=env)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("visage: ") and len(result.stderr.splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data" / "redis").exists() and not (tmp_path / "data" / "redis.url").exists()
+
+
+def test_closing_the_terminal_stops_gracefully_like_ctrl_c(tmp_path: Path) -> None:
+    """SIGHUP (the terminal `make run` ran in was closed) stops as Ctrl-C does: children in order, Redis
+    last, the audit checkpoint signed; not the default death that leaves the children to PDEATHSIG."""
+    with visage_up(tmp_path / "data") as live:
+        children = descendants(live.process.pid)
+        live.process.send_signal(signal.SIGHUP)
+        assert live.process.wait(timeout=40) == 0
+        time.sleep(0.5)
+        text = "".join(live.output)
+        assert "Stopping Visage" in text and "audit:" in text
+    assert [pid for pid in children if alive(pid)] == []
+
+
 def test_a_second_ctrl_c_stops_everything_at_once(tmp_path: Path) -> None:
     with visage_up(tmp_path / "data") as live:
         children = descendants(live.process.pid)

@@ -306,3 +306,16 @@ def test_an_unreachable_redis_is_a_clear_message_not_a_traceback() -> None:
     result = visage_audit("verify", url="redis://:secret@127.0.0.1:1/0")
     assert result.returncode == 2 and "Cannot reach Redis at redis://:***@127.0.0.1:1/0" in result.stderr
     assert "Traceback" not in result.stderr and "secret" not in result.stderr
+
+
+def test_an_empty_trail_without_a_key_is_one_ok_line_and_an_unreachable_redis_one_error(
+        redis_db: Redis, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "server.cli", "audit", "verify", "--data-dir", str(tmp_path)]
+    empty = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "REDIS_URL": TEST_REDIS_URL})
+    assert empty.returncode == 0 and empty.stdout.startswith("OK: the audit trail is empty")
+    assert empty.stderr == ""  # not "Cannot check the audit trail" before saying it is OK
+    unreachable = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                                 env={**os.environ, "REDIS_URL": "redis://127.0.0.1:1/0"})
+    assert unreachable.returncode == 2 and unreachable.stderr.startswith("Cannot reach Redis")
+    assert len(unreachable.stderr.splitlines()) == 1

@@ -174,6 +174,36 @@ def test_a_killed_worker_leaves_training_failed_not_running_and_the_next_one_suc
     assert snapshot is not None and snapshot.rows == 200_000
 
 
+def test_a_worker_killed_as_it_takes_the_job_leaves_training_failed_not_queued_for_an_hour(
+        redis_db: Redis, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed between taking the job and the work horse's first step, a worker must not leave the run
+    notStarted (which blocks training again for an hour): the worker claims the run before it forks."""
+    tenant = tenancy(redis_db)
+    collections.create_collection(redis_db, tenant.caller, KIND, "g", "g", None, RecognitionModel.RECOGNITION_01)
+    operation = training.train(redis_db, tenant.caller, KIND, "g").operation_id
+    worker = subprocess.Popen([sys.executable, "-m", "workers"], env={**os.environ, "REDIS_URL": TEST_REDIS_URL,
+                                                                     "VISAGE_LOG_LEVEL": "WARNING"},
+                              start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (horses := descendants(worker.pid)):
+            assert time.monotonic() < deadline, "the worker never forked a work horse"
+            time.sleep(0.001)
+        for pid in horses:
+            os.kill(pid, signal.SIGSTOP)  # the horse has not trained yet: as if killed at once
+        for pid in [worker.pid, *horses]:
+            os.kill(pid, signal.SIGKILL)
+    finally:
+        worker.wait(timeout=30)
+    monkeypatch.setattr("server.domain.training.LEASE_SECONDS", 2)
+    time.sleep(3)
+    assert training.training_status(redis_db, tenant.caller, KIND, "g").status is TrainingStatus.FAILED
+    assert training.operation_status(redis_db, tenant.caller, operation).status is TrainingStatus.FAILED
+    training.train(redis_db, tenant.caller, KIND, "g")
+    run_queued_jobs(redis_db)
+    assert training.training_status(redis_db, tenant.caller, KIND, "g").status is TrainingStatus.SUCCEEDED
+
+
 def test_the_worker_decides_again_and_refuses_training_for_a_tenant_suspended_meanwhile(redis_db: Redis) -> None:
     tenant = tenancy(redis_db)
     collections.create_collection(redis_db, tenant.caller, KIND, "g", "g", None, RecognitionModel.RECOGNITION_01)
