@@ -20,6 +20,7 @@ from server.domain.deployments import DeploymentExists, DeploymentNotFound, KeyN
 from server.domain.review import ReviewDecision
 from server.domain.starter import region_for
 from server.domain.tenants import AccessReview, CustomerType, Decision, Tenant, TenantStatus
+from server.services import signing
 from server.services.deployments import create_deployment
 from server.store.deployments import DeploymentRepository
 from server.store.tenants import TenantRepository
@@ -79,6 +80,9 @@ def ensure_dev_account(redis: Redis) -> DevAccount:
     for key, secret in DEV_KEYS.items():
         if not secret_matches(secret, deployment.key_hashes[key]):  # new, or regenerated since
             deployment = deployments.replace_key(DEV_TENANT_ID, DEV_DEPLOYMENT, key, hash_secret(secret))
+    # Signature V4 needs the keys themselves, not their hashes: kept each time, so that a dev account
+    # made before, or under another server key, signs too.
+    signing.remember_keys(redis, deployment, DEV_KEYS)
     return DevAccount(tenant=tenant, deployment_name=deployment.name, region=deployment.region, created=created)
 
 

@@ -20,6 +20,7 @@ from server.services.dev_account import (
 from server.store import keys
 from server.store.tenants import TenantRepository
 from tests.support.faces import photo
+from tests.support.rekognition import signed_post
 from tests.support.tenants import signup_form
 from tests.support.terms import ADMIN
 
@@ -103,3 +104,16 @@ def test_the_dev_account_goes_through_the_terms_of_use_gate_like_any_tenant(clie
     assert [(entry["kind"], entry.get("operation"), entry.get("decision")) for entry in audit] == [
         ("policy_decision", "verification", "allowed"), ("detect", None, None),
         ("policy_decision", "detection", "refused")]  # newest first
+
+
+def test_the_dev_keys_sign_rekognition_requests_as_well(client: FlaskClient, redis_db: Redis) -> None:
+    """boto3 and the AWS CLI with the deployment name and a dev key work on a fresh `visage up --dev`,
+    and after a regenerated key is put back."""
+    ensure_dev_account(redis_db)
+    for secret in (DEV_KEY1, DEV_KEY2):
+        assert signed_post(client, "ListCollections", {}, access_key=DEV_DEPLOYMENT, secret=secret).status_code == 200
+    tenant = TenantRepository(redis_db).get(DEV_TENANT_ID)
+    assert tenant is not None
+    regenerate_key(redis_db, tenant, DEV_DEPLOYMENT, KeyName.KEY1, endpoint="")
+    ensure_dev_account(redis_db)
+    assert signed_post(client, "ListCollections", {}, access_key=DEV_DEPLOYMENT, secret=DEV_KEY1).status_code == 200
