@@ -128,6 +128,9 @@ def run(options: Options) -> int:
         endpoint = f"{'https' if tls else 'http'}://{_display_host(options.host)}:{options.port}"
         lock.describe(role=options.role.value, endpoint=endpoint if listener else None,
                       started=datetime.now(UTC).isoformat(timespec="seconds"))
+        # What this process does itself (the dev account's keys, sealed for Signature V4) must use the data
+        # dir's keys, as its children do, not ones made in ~/.visage.
+        os.environ["VISAGE_DATA_DIR"] = str(data.root)
         dev_lines = _dev_account(redis.url) if options.dev else []
         env = {**os.environ, "REDIS_URL": redis.url, "VISAGE_ADMIN_TOKEN": admin_token,
                "VISAGE_DATA_DIR": str(data.root)}

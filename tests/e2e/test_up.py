@@ -13,10 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+import boto3
 import pytest
 import requests
 
-from server.services.dev_account import DEV_KEY1, DEV_KEY2
+from server.services.dev_account import DEV_DEPLOYMENT, DEV_KEY1, DEV_KEY2
 from tests.support.faces import photo
 from tests.support.live import alive, command_line, descendants, free_port, up_command, visage_up
 
@@ -81,6 +82,21 @@ def test_up_serves_keeps_data_across_restarts_and_stops_every_child(tmp_path: Pa
         assert detect_status(again.endpoint, DEV_KEY1) == 200
         audit = visage("audit", "verify", data_dir=data_dir)
         assert audit.returncode == 0 and "reaches the checkpoint of" in audit.stdout, audit.stdout
+
+
+def test_the_dev_keys_sign_for_boto3_under_the_data_dirs_signing_key(tmp_path: Path) -> None:
+    """The supervisor makes the dev account: it must seal the keys with the data dir's signing key, the
+    one the API processes read, not with one it would make in the user's home."""
+    home = tmp_path / "home"
+    home.mkdir()
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("REDIS_URL", "VISAGE_DATA_DIR", "VISAGE_SIGNING_KEY")}
+    environment["HOME"] = str(home)
+    with visage_up(tmp_path / "data", env=environment, api_processes=1, args=["--dev"]) as live:
+        rekognition = boto3.client("rekognition", endpoint_url=live.endpoint, region_name="us-east-1",
+                                   aws_access_key_id=DEV_DEPLOYMENT, aws_secret_access_key=DEV_KEY1)
+        assert rekognition.list_collections()["CollectionIds"] == []
+    assert not (home / ".visage").exists()
 
 
 def test_up_without_redis_installed_runs_in_memory_says_so_and_stops_within_seconds(tmp_path: Path) -> None:
