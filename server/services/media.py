@@ -25,7 +25,7 @@ from server import defaults
 from server.domain.clock import now
 from server.domain.media_jobs import HEARTBEAT_SECONDS, JobStatus, MediaJob, MediaSource, MediaTarget, SourceKind
 from server.domain.redaction import RedactionMethod, RedactionOptions
-from server.errors import BadArgument, InvalidImageSize, NotFound, VisageError
+from server.errors import BadArgument, InvalidImageSize, NotFound, VideoTooLarge, VisageError
 from server.services.heartbeat import Heartbeat
 from server.store.media_jobs import MediaJobStore
 from server.store.s3 import S3Location, S3Store
@@ -174,8 +174,14 @@ def _fetch(source: MediaSource, scratch: Path, media_dir: Path, s3: Callable[[],
         return path
     destination = scratch / "input"
     if source.kind is SourceKind.URL:
-        destination.write_bytes(fetch_image(source.url or "", allowlist=url_allowlist,
-                                            max_bytes=MAX_URL_MEDIA_BYTES, total_timeout=URL_MEDIA_TIMEOUT))
+        try:
+            data = fetch_image(source.url or "", allowlist=url_allowlist, max_bytes=MAX_URL_MEDIA_BYTES,
+                               total_timeout=URL_MEDIA_TIMEOUT)
+        except InvalidImageSize:  # the URL's cap, met while downloading when no Content-Length said so
+            raise VideoTooLarge(f"The media at the URL is larger than {MAX_URL_MEDIA_BYTES} bytes; a URL may serve "
+                                f"at most {MAX_URL_MEDIA_BYTES} bytes. Upload larger footage, or give it as an S3 "
+                                "object.") from None
+        destination.write_bytes(data)
         return destination
     location = S3Location(source.bucket or "", source.key or "", source.version)
     s3().download(location, destination, max_bytes=defaults.MAX_VIDEO_BYTES)

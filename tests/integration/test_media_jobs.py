@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from rq import Queue
 from server.domain.detection import DetectionModel
 from server.domain.media_jobs import JobStatus, MediaSource, MediaTarget, SourceKind
 from server.domain.redaction import RedactionMethod
-from server.services import operator
+from server.services import media, operator
 from server.services.media import MEDIA_QUEUE, MediaJobNotFound, get_job, output_file, submit_redaction
 from server.services.tenants import sign_up
 from server.store import keys
@@ -149,6 +151,38 @@ def test_broken_media_fails_the_job_with_the_reason(redis_db: Redis, tenant: tup
     job = get_job(redis_db, tenant[1], job_id)
     assert (job.status, job.error_code) == (JobStatus.FAILED, "InvalidVideo")
     assert job.to_public()["error"]["code"] == "InvalidVideo"
+
+
+def test_a_url_that_streams_past_the_cap_fails_as_too_large_not_as_an_image(
+        redis_db: Redis, tenant: tuple[str, str], media_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no Content-Length the cap is only met while the worker downloads: the job says the media at
+    the URL is too large, as the API does for a declared length, not "Image size is too big"."""
+    monkeypatch.setattr(media, "MAX_URL_MEDIA_BYTES", 64 * 1024)
+
+    class Endless(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            self.send_response(200)
+            self.send_header("Content-Type", "video/mp4")
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                self.wfile.write(CLIP.read_bytes()[:4096] + bytes(256 * 1024))
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/clip.mp4"
+        job_id = submit(redis_db, tenant, MediaSource(SourceKind.URL, url=url))
+        media.run_redaction(redis_db, tenant[1], job_id, media_dir=media_dir, may_run=lambda: None,
+                            url_allowlist=["127.0.0.1/32"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    job = get_job(redis_db, tenant[1], job_id)
+    assert (job.status, job.error_code) == (JobStatus.FAILED, "VideoTooLarge")
+    assert job.message is not None and f"at most {64 * 1024} bytes" in job.message
 
 
 def test_a_file_outside_the_media_directory_is_never_read(redis_db: Redis, tenant: tuple[str, str],
