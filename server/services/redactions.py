@@ -134,6 +134,8 @@ def create_redaction(redis: Redis, caller: Caller, given: RedactionInput, *, med
         source = _source(given)
         method, target = parse_method(given.method), _target(given.output)
         _check_source(source, url_allowlist, s3)
+        if target.in_s3:
+            s3().check_bucket(S3Location(target.bucket or "", target.key or ""))
         job = submit_redaction(redis, queue(redis, MEDIA_QUEUE), tenant_id=caller.tenant_id,
                                deployment_id=caller.deployment_id, source=source, target=target, method=method)
     except BaseException:

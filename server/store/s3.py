@@ -124,6 +124,20 @@ class S3Store:
         return ObjectInfo(int(answer.get("ContentLength", 0)), str(answer.get("ETag", "")),
                           answer.get("ContentType"), answer.get("VersionId"))
 
+    def check_bucket(self, location: S3Location) -> None:
+        """That the bucket to write `location` to exists, before work is spent on what goes there. Only
+        a bucket S3 says is missing is refused: credentials that may write but not list it are not."""
+        with _mapped(location, "write"):
+            try:
+                self.client.head_bucket(Bucket=location.bucket)
+            except ClientError as error:
+                status = str(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
+                if status == "404":
+                    raise S3ObjectNotFound(f"The S3 bucket {location.bucket} to write {location.uri} to does not "
+                                           "exist.") from None
+                if status != "403":
+                    raise
+
     def download(self, location: S3Location, destination: Path, max_bytes: int) -> ObjectInfo:
         """Copy the object to `destination` (created; removed again on failure)."""
         info = self._check_size(location, max_bytes)

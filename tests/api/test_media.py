@@ -298,6 +298,21 @@ def test_a_missing_or_unreadable_s3_object_is_refused(client: FlaskClient, accou
     assert snapshot(redis_db) == before
 
 
+def test_an_output_bucket_that_does_not_exist_is_refused_before_anything_is_queued(
+        client: FlaskClient, account: Account, redis_db: Redis, media_dir: Path, s3: Any) -> None:
+    """Otherwise the worker redacts the whole video, then fails saying the output "does not exist"."""
+    s3.put_object(Bucket="bodycam", Key="stills/0003.jpg", Body=photo(SMALL_PHOTO).read())
+    before = snapshot(redis_db)
+    for kwargs in ({"json": {"s3": "s3://bodycam/stills/0003.jpg", "output": "s3://no-such-bucket/out.jpg"}},
+                   {"data": photo(SMALL_PHOTO).read(), "headers": {**account.key_header, **OCTET},
+                    "query_string": {"output": "s3://no-such-bucket/out.jpg"}}):
+        response = client.post(REDACTIONS, **{"headers": account.key_header, **kwargs})
+        error = response.get_json()["error"]
+        assert response.status_code == 400 and error["code"] == "S3ObjectNotFound", error
+        assert "no-such-bucket" in error["message"] and "does not exist" in error["message"]
+    assert snapshot(redis_db) == before and uploads_left(media_dir) == []
+
+
 def test_another_tenants_job_is_not_found_and_left_alone(client: FlaskClient, account: Account, redis_db: Redis,
                                                          media_dir: Path) -> None:
     path = job_path(create(client, account, data=photo(SMALL_PHOTO).read()))
