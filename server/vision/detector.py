@@ -67,7 +67,9 @@ def detect_scored_faces(pixels: np.ndarray, model: DetectionModel, *, hog_thresh
     `hog_threshold` (below 0 for more, fainter faces); the CNN's cut-off is its own."""
     height, width = pixels.shape[:2]
     scale = min(1.0, working_side(model) / max(height, width))
-    small = pixels if scale == 1.0 else cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    # at least one pixel a side: a sliver of an image (1 x 20,000) would otherwise scale to nothing
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    small = pixels if scale == 1.0 else cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
     if model is DetectionModel.DETECTION_02:
         found = [(hit.rect, float(hit.confidence)) for hit in models.cnn_detector()(small, 0)]
     else:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import numpy as np
 import pytest
 from flask.testing import FlaskClient
+from PIL import Image
 from redis import Redis
 
 from server import defaults
@@ -201,6 +203,15 @@ def test_exif_orientation_is_honoured(client: FlaskClient, account: Account) -> 
 def test_an_image_without_faces_answers_an_empty_list(client: FlaskClient, account: Account) -> None:
     blank = images.encode(images.load_rgb(photo(OBAMA).read()).resize((400, 300)).point(lambda _: 90), "PNG")
     response = detect(client, account, blank)
+    assert response.status_code == 200 and response.get_json() == []
+
+
+@pytest.mark.parametrize("shape", [(1, 20_000), (20_000, 1), (3, 9_000)], ids=str)
+def test_a_sliver_of_an_image_answers_an_empty_list_not_500(client: FlaskClient, account: Account,
+                                                              shape: tuple[int, int]) -> None:
+    """Scaled to the detector's working side, one side would round to 0 pixels."""
+    noise = Image.fromarray(np.random.default_rng(3).integers(0, 255, (*shape, 3), dtype=np.uint8))
+    response = detect(client, account, images.encode(noise, "JPEG"))
     assert response.status_code == 200 and response.get_json() == []
 
 

@@ -164,6 +164,15 @@ def test_images_from_bytes_are_checked_as_aws_checks_them(rekognition: Any) -> N
     assert error_code(raised) == "InvalidParameterException" and "exactly one" in str(raised.value)
 
 
+def test_a_sliver_of_an_image_has_no_faces_rather_than_an_internal_error(rekognition: Any) -> None:
+    import cv2
+    import numpy as np
+
+    ok, sliver = cv2.imencode(".jpg", np.random.default_rng(3).integers(0, 255, (1, 20_000, 3), dtype=np.uint8))
+    assert ok
+    assert rekognition.detect_faces(Image={"Bytes": sliver.tobytes()})["FaceDetails"] == []
+
+
 def test_parameters_are_checked_where_botocore_does_not(rekognition: Any) -> None:
     with pytest.raises(ClientError) as raised:
         rekognition.create_collection(CollectionId="has spaces")
