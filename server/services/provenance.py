@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 from redis import Redis
 
+from server import defaults
 from server.domain.callers import Caller
 from server.domain.provenance import Provenance, ProvenanceStatus
 from server.services.signals import image_doubts
@@ -54,10 +55,11 @@ class ImageEvidence:
         return hashlib.sha256(self.image).hexdigest()
 
 
-def examine_image(redis: Redis, caller: Caller, image: bytes) -> ImageEvidence:
+def examine_image(redis: Redis, caller: Caller, image: bytes, *,
+                  min_bytes: int = defaults.MIN_IMAGE_BYTES) -> ImageEvidence:
     """Decode an image and read its provenance against the trust list as it is now; its doubts
     are remembered for the next calls of the same tenant (a stream shows across calls)."""
-    pixels = decode_image(image).pixels
+    pixels = decode_image(image, min_bytes=min_bytes).pixels
     provenance = provenance_of(redis, image)
     doubts = image_doubts(redis, caller.tenant_id, image, pixels, caller.capture, provenance)
     return ImageEvidence(image, pixels, provenance, doubts)

@@ -44,15 +44,16 @@ class DecodedImage:
         return int(self.pixels.shape[0])
 
 
-def check_byte_size(size: int) -> None:
-    if size < defaults.MIN_IMAGE_BYTES:
+def check_byte_size(size: int, min_bytes: int = defaults.MIN_IMAGE_BYTES) -> None:
+    if size < min_bytes:
         raise InvalidImageSize("Image size is too small.")
     if size > defaults.MAX_IMAGE_BYTES:
         raise InvalidImageSize("Image size is too big.")
 
 
-def decode_image(data: bytes) -> DecodedImage:
-    check_byte_size(len(data))
+def decode_image(data: bytes, *, min_bytes: int = defaults.MIN_IMAGE_BYTES) -> DecodedImage:
+    """`min_bytes` is Azure's 1 KB unless the caller's API has no such floor (Rekognition)."""
+    check_byte_size(len(data), min_bytes)
     image_format, has_alpha = _probe(data)
     buffer = np.frombuffer(data, dtype=np.uint8)
     flags = cv2.IMREAD_UNCHANGED if has_alpha else cv2.IMREAD_COLOR

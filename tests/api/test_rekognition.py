@@ -173,6 +173,24 @@ def test_a_sliver_of_an_image_has_no_faces_rather_than_an_internal_error(rekogni
     assert rekognition.detect_faces(Image={"Bytes": sliver.tobytes()})["FaceDetails"] == []
 
 
+def test_an_image_under_1_kb_is_examined_as_aws_does_not_called_too_large(rekognition: Any) -> None:
+    """Azure's 1 KB minimum is not Rekognition's: a plain 200 x 200 PNG of a few hundred bytes has no
+    faces, and an image must never be refused as ImageTooLargeException for being small."""
+    import cv2
+    import numpy as np
+
+    ok, plain = cv2.imencode(".png", np.full((200, 200, 3), 128, dtype=np.uint8))
+    assert ok and len(plain.tobytes()) < 1024
+    assert rekognition.detect_faces(Image={"Bytes": plain.tobytes()})["FaceDetails"] == []
+    ok, dot = cv2.imencode(".jpg", np.full((1, 1, 3), 128, dtype=np.uint8))
+    assert ok
+    assert rekognition.detect_faces(Image={"Bytes": dot.tobytes()})["FaceDetails"] == []
+    rekognition.create_collection(CollectionId="c")
+    with pytest.raises(ClientError) as raised:
+        rekognition.search_faces_by_image(CollectionId="c", Image={"Bytes": plain.tobytes()})
+    assert error_code(raised) == "InvalidParameterException" and "no faces" in str(raised.value)
+
+
 def test_parameters_are_checked_where_botocore_does_not(rekognition: Any) -> None:
     with pytest.raises(ClientError) as raised:
         rekognition.create_collection(CollectionId="has spaces")
