@@ -18,6 +18,7 @@ from redis import Redis
 
 from server.domain import matching, rekognition, similarity
 from server.domain.aws_errors import (
+    InvalidPaginationTokenException,
     InvalidParameterException,
     ResourceAlreadyExistsException,
     ResourceNotFoundException,
@@ -82,11 +83,12 @@ def list_collections(redis: Redis, caller: Caller, *, next_token: str | None, ma
                      ) -> CollectionPage:
     count = rekognition.check_count(max_results, "MaxResults", low=1, high=rekognition.MAX_RESULTS,
                                     default=rekognition.DEFAULT_PAGE)
-    found = scope(redis, caller).store.list_collections(rekognition.token_position(next_token), count + 1)
+    found = scope(redis, caller).store.list_collections(_after(next_token, COLLECTIONS_PAGE), count + 1)
     page = found[:count]
     ids = tuple(collection.collection_id for collection in page)
     more = len(found) > count
-    return CollectionPage(ids, (FACE_MODEL_VERSION,) * len(ids), rekognition.next_token(ids[-1]) if more else None)
+    return CollectionPage(ids, (FACE_MODEL_VERSION,) * len(ids),
+                          rekognition.next_token(f"{COLLECTIONS_PAGE}/{ids[-1]}") if more else None)
 
 
 def describe_collection(redis: Redis, caller: Caller, collection_id: str, *, region: str) -> CollectionDescription:
@@ -140,15 +142,33 @@ def list_faces(redis: Redis, caller: Caller, collection_id: str, *, next_token: 
         return FacePage((), None, FACE_MODEL_VERSION)
     if face_ids is not None:
         wanted = sorted({face_id for face_id in face_ids if rekognition.FACE_ID_PATTERN.fullmatch(face_id)})
-        after = rekognition.token_position(next_token)
+        after = _after(next_token, collection_id)
         wanted = [face_id for face_id in wanted if after is None or face_id > after]
         found = [face for face in where.store.get_faces(collection_id, wanted[:count + 1]) if face is not None]
         more = len(wanted) > count
     else:
-        found = where.store.list_faces(collection_id, rekognition.token_position(next_token), count + 1)
+        found = where.store.list_faces(collection_id, _after(next_token, collection_id), count + 1)
         more = len(found) > count
     page = tuple(rekognition.stored_face(face.face_id, face.details) for face in found[:count])
-    return FacePage(page, rekognition.next_token(page[-1].face_id) if more and page else None, FACE_MODEL_VERSION)
+    return FacePage(page, rekognition.next_token(f"{collection_id}/{page[-1].face_id}") if more and page else None,
+                    FACE_MODEL_VERSION)
+
+
+COLLECTIONS_PAGE = ":collections"
+"""What ListCollections' tokens page; ListFaces' page a collection, named by its id (which has no ':')."""
+
+
+def _after(token: str | None, paged: str) -> str | None:
+    """Where the page after `token` starts: a token is "<what it pages>/<last id shown>", and one made
+    for anything else (another collection, the other operation, or forged) is refused, as AWS does."""
+    position = rekognition.token_position(token)
+    if position is None:
+        return None
+    token_paged, _, after = position.rpartition("/")
+    well_formed = paged == COLLECTIONS_PAGE or rekognition.FACE_ID_PATTERN.fullmatch(after)
+    if token_paged != paged or not after or not well_formed:
+        raise InvalidPaginationTokenException()
+    return after
 
 
 def delete_faces(redis: Redis, caller: Caller, collection_id: str, face_ids: Sequence[str]) -> DeletedFaces:

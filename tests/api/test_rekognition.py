@@ -129,6 +129,27 @@ def test_faces_are_listed_page_by_page_and_deleted(rekognition: Any) -> None:
     assert rekognition.describe_collection(CollectionId="faces")["FaceCount"] == 4
 
 
+def test_a_next_token_pages_only_what_it_was_given_for(rekognition: Any) -> None:
+    """A forged token, or one from another collection or operation, is InvalidPaginationTokenException
+    as on AWS (and as the video jobs' tokens already are), not a page starting anywhere."""
+    for collection in ("one", "two"):
+        rekognition.create_collection(CollectionId=collection)
+    for path in (OBAMA, BIDEN):
+        rekognition.index_faces(CollectionId="one", Image=image(path))
+    faces_token = rekognition.list_faces(CollectionId="one", MaxResults=1)["NextToken"]
+    collections_token = rekognition.list_collections(MaxResults=1)["NextToken"]
+    for operation, kwargs in (("list_faces", {"CollectionId": "one", "NextToken": "AAAA"}),
+                              ("list_faces", {"CollectionId": "two", "NextToken": faces_token}),
+                              ("list_faces", {"CollectionId": "one", "NextToken": collections_token}),
+                              ("list_collections", {"NextToken": faces_token}),
+                              ("list_collections", {"NextToken": "AAAA"})):
+        with pytest.raises(ClientError) as raised:
+            getattr(rekognition, operation)(**kwargs)
+        assert error_code(raised) == "InvalidPaginationTokenException", (operation, kwargs)
+    assert len(rekognition.list_faces(CollectionId="one", NextToken=faces_token)["Faces"]) == 1
+    assert rekognition.list_collections(NextToken=collections_token)["CollectionIds"] == ["two"]
+
+
 def test_compare_faces_matches_the_same_person_in_a_group_photo(rekognition: Any) -> None:
     compared = rekognition.compare_faces(SourceImage=image(OBAMA), TargetImage=image(GROUP))
     assert len(compared["FaceMatches"]) == 1 and compared["FaceMatches"][0]["Similarity"] >= 80
