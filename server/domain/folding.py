@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from importlib import resources
@@ -35,6 +36,11 @@ HANGUL_SYLLABLES = ("\uac00", "\ud7a3")
 INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 """Hangul fillers: letters (Lo) that show as nothing, so "P\u3164olice" reads "Police". Unicode lists
 them as default-ignorable code points, with the format characters (Cf) removed beside them."""
+
+NAMED_LATIN_LETTER = re.compile(r"(?:LATIN LETTER SMALL CAPITAL|NEGATIVE (?:SQUARED|CIRCLED) LATIN CAPITAL LETTER|"
+                                r"REGIONAL INDICATOR SYMBOL LETTER) ([A-Z])")
+"""Latin letters that neither NFKC nor confusables.txt maps to a letter, though they read as one:
+small capitals ("ᴘᴏʟɪᴄᴇ"), letters in black squares and circles ("🅿"), regional indicators."""
 
 DIRECTION_MARKS = "\u200e\u200f"
 """confusable-homoglyphs wraps right-to-left characters in these marks; they are not part of them."""
@@ -59,11 +65,22 @@ def look_alikes() -> dict[str, str]:
     return mapping
 
 
+@functools.cache
+def named_latin_letters() -> dict[int, str]:
+    """A translation table: each character NAMED_LATIN_LETTER describes -> its small Latin letter."""
+    table = {}
+    for code in range(sys.maxunicode + 1):
+        found = NAMED_LATIN_LETTER.fullmatch(unicodedata.name(chr(code), ""))
+        if found:
+            table[code] = found.group(1).lower()
+    return table
+
+
 def fold(text: str) -> str:
-    """`text` for comparison: NFKC (fullwidth, mathematical and compatibility letters), invisible
-    format characters removed, case folded, leetspeak read as letters, look-alikes replaced by their
-    prototypes, accents and other combining marks dropped."""
-    text = _visible(unicodedata.normalize("NFKC", text))
+    """`text` for comparison: NFKC (fullwidth, mathematical and compatibility letters), named Latin
+    letters read as letters, invisible format characters removed, case folded, leetspeak read as
+    letters, look-alikes replaced by their prototypes, accents and other combining marks dropped."""
+    text = _visible(unicodedata.normalize("NFKC", text)).translate(named_latin_letters())
     text = LETTER_LIKE_BARS.sub("i", text).translate(LEETSPEAK)
     # capitals first (Greek Ε looks like E, its small ε does not), then the small letters case folding made
     text = _prototypes_of(_prototypes_of(text).casefold()).casefold()

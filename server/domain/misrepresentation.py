@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from importlib import resources
@@ -94,6 +95,10 @@ def police_matches(organization: str, email: str, known: Indicators | None = Non
         found.append(f"email domain {domain} ends with {suffix}")
     else:
         found += [f"email domain {domain} contains '{shown}'" for shown in dict.fromkeys(_in_domain(domain, known))]
+    # the part before the @ is all a webmail address says of its owner ("metpolice.ops@gmail.com")
+    mailbox = email.rpartition("@")[0]
+    found += [f"email address {mailbox}@{domain} contains '{shown}'"
+              for shown in dict.fromkeys(_in_labels(mailbox.split("."), known))]
     return tuple(found)
 
 
@@ -120,6 +125,11 @@ def _in_organization(organization: str, known: Indicators) -> Iterator[Term]:
             yield term
     yield from (term for term in known.parts if _inside_a_word(tokens, term.joined, known))
     yield from (term for term in known.acronyms if term.joined in tokens)
+    # a word cut in two by a space ("Pol ice"): only a join that is the whole indicator, since joins
+    # of ordinary words contain indicators ("Napol Icecream")
+    cut = {first + second for spelling in (organization, organization.lower())
+           for first, second in itertools.pairwise(words(spelling))}
+    yield from (term for term in (*known.phrases, *known.parts) if len(term.folded) == 1 and term.joined in cut)
     capitals = {fold(word) for word in spelled_out(raw_words(organization)) if word.isupper() and len(word) > 1}
     yield from (term for term in known.ambiguous_acronyms if term.joined in capitals or term.shown in
                 raw_words(organization))
@@ -127,16 +137,27 @@ def _in_organization(organization: str, known: Indicators) -> Iterator[Term]:
 
 def _in_domain(domain: str, known: Indicators) -> Iterator[str]:
     """Indicators in the labels of a domain, a hyphenated label word by word."""
-    tokens = tuple(token for label in domain.split(".") for token in spelled_out(words(label)))
+    tokens = _label_tokens(domain.split("."))
     yield from sorted(set(tokens) & known.email_domain_labels)
+    yield from _in_labels(domain.split("."), known)
+    if is_government_domain(domain, known):
+        yield from (term.shown for term in known.ambiguous_acronyms if term.joined in tokens)
+
+
+def _in_labels(labels: Iterable[str], known: Indicators) -> Iterator[str]:
+    """Indicators in the labels of a domain or the dotted words of a mailbox name."""
+    tokens = _label_tokens(labels)
     single_words = [term for term in known.phrases if len(term.folded) == 1]
     yield from (term.shown for term in single_words if term.joined in tokens)
     yield from (term.shown for term in known.phrases if _joins_long(term) and _inside_a_word(tokens, term.joined,
                                                                                             known))
     yield from (term.shown for term in known.parts if _inside_a_word(tokens, term.joined, known))
     yield from (term.shown for term in known.acronyms if term.joined in tokens)
-    if is_government_domain(domain, known):
-        yield from (term.shown for term in known.ambiguous_acronyms if term.joined in tokens)
+
+
+def _label_tokens(labels: Iterable[str]) -> tuple[str, ...]:
+    """The words of each label, a hyphenated label word by word."""
+    return tuple(token for label in labels for token in spelled_out(words(label)))
 
 
 def spelled_out(tokens: tuple[str, ...]) -> tuple[str, ...]:
