@@ -51,6 +51,13 @@ def tenancy(redis: Redis) -> Tenancy:
     return Tenancy(caller, collections.Scope.of(redis, caller, KIND))
 
 
+def start_worker() -> subprocess.Popen[bytes]:
+    """An RQ worker process on the test database, in a session of its own so that it can be killed alone."""
+    return subprocess.Popen([sys.executable, "-m", "workers"],
+                            env={**os.environ, "REDIS_URL": TEST_REDIS_URL, "VISAGE_LOG_LEVEL": "WARNING"},
+                            start_new_session=True)
+
+
 def vector(seed: int) -> np.ndarray:
     """A recognisable embedding: its first value is the seed."""
     values = np.random.default_rng(seed).normal(size=128).astype(np.float32) * 0.05
@@ -147,9 +154,7 @@ def test_a_killed_worker_leaves_training_failed_not_running_and_the_next_one_suc
         ])
         del batch
     operation = training.train(redis_db, tenant.caller, KIND, "big").operation_id
-    worker = subprocess.Popen([sys.executable, "-m", "workers"], env={**os.environ, "REDIS_URL": TEST_REDIS_URL,
-                                                                     "VISAGE_LOG_LEVEL": "WARNING"},
-                              start_new_session=True)
+    worker = start_worker()
     try:
         deadline = time.monotonic() + 60
         while training.training_status(redis_db, tenant.caller, KIND, "big").status is not TrainingStatus.RUNNING:
@@ -181,9 +186,7 @@ def test_a_worker_killed_as_it_takes_the_job_leaves_training_failed_not_queued_f
     tenant = tenancy(redis_db)
     collections.create_collection(redis_db, tenant.caller, KIND, "g", "g", None, RecognitionModel.RECOGNITION_01)
     operation = training.train(redis_db, tenant.caller, KIND, "g").operation_id
-    worker = subprocess.Popen([sys.executable, "-m", "workers"], env={**os.environ, "REDIS_URL": TEST_REDIS_URL,
-                                                                     "VISAGE_LOG_LEVEL": "WARNING"},
-                              start_new_session=True)
+    worker = start_worker()
     try:
         deadline = time.monotonic() + 60
         while not (horses := descendants(worker.pid)):
