@@ -221,7 +221,8 @@ def _has_rich() -> bool:
 
 
 def write_openapi(target: Path | None) -> int:
-    from server import create_app, openapi
+    from server import create_app
+    from server.api import openapi
 
     text = openapi.to_yaml(openapi.build(create_app({"REDIS_URL": "redis://unused.invalid:6379/0"})))
     if target is None:

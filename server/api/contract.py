@@ -12,7 +12,7 @@ import enum
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from flask import Response, current_app, request
+from flask import Flask, Response, current_app, request
 from marshmallow import Schema
 
 from server import defaults
@@ -119,6 +119,19 @@ def contract(**fields: Any) -> Callable[[View], View]:
 def contract_of(view: Callable[..., Any]) -> Contract | None:
     found = getattr(view, "contract", None)
     return found if isinstance(found, Contract) else None
+
+
+STATIC_FILES = Contract(
+    operation_id="getStaticFile", summary="A static asset of Visage's pages", tag="Signup",
+    security=Security.NONE, errors=(404,),
+    replies=(Reply(200, "The file.", media_type="text/css",
+                   also=("text/javascript", "application/javascript", "image/svg+xml")),),
+)
+"""Flask's own static route, which serves the pages' stylesheets and icon and the console's scripts."""
+
+def endpoint_contract(app: Flask, endpoint: str) -> Contract | None:
+    """The contract of the route an endpoint names; Flask's own static route has STATIC_FILES."""
+    return STATIC_FILES if endpoint == "static" else contract_of(app.view_functions[endpoint])
 
 
 def current_contract() -> Contract:

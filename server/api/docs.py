@@ -9,7 +9,7 @@ from pathlib import Path
 import swagger_ui
 from flask import Blueprint, Flask, Response, current_app, send_from_directory
 
-from server import openapi
+from server.api import openapi
 from server.api.contract import Reply, Security, contract, reply
 
 bp = Blueprint("docs", __name__)

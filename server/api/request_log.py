@@ -17,10 +17,9 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request, request_started
 
-from server.api.contract import contract_of
+from server.api.contract import endpoint_contract
 from server.domain.clock import format_time, now
 from server.domain.faults import FAULT_HEADER
-from server.openapi import STATIC_FILES
 from server.services import telemetry
 
 REQUEST_ID_HEADER = "apim-request-id"
@@ -70,8 +69,7 @@ def operation_of_request() -> str:
         return "preflight"
     if request.url_rule is None or request.endpoint is None:
         return "unmatched"
-    declared = STATIC_FILES if request.endpoint == "static" else contract_of(current_app.view_functions[
-        request.endpoint])
+    declared = endpoint_contract(current_app, request.endpoint)
     return declared.operation_id if declared is not None else request.endpoint
 
 

@@ -20,6 +20,7 @@ from server.errors import Kind, NotFound
 from server.services.collections import Scope, get_collection
 from server.store.collections import CollectionStore
 from server.store.queues import queue
+from server.store.snapshot_builder import SnapshotBuilder
 from server.store.snapshots import SnapshotStore
 from server.store.training import TrainingStore, find_operation
 
@@ -105,7 +106,7 @@ def run_training(redis: Redis, deployment_id: str, rules: KindRules, collection_
     beating = _Heartbeat(lambda moment: store.record(collection_id, dataclasses.replace(
         running, last_action=moment, heartbeat=moment)))
     try:
-        with SnapshotStore(redis, deployment_id, rules.kind.value).builder(collection_id) as builder:
+        with SnapshotBuilder(SnapshotStore(redis, deployment_id, rules.kind.value), collection_id) as builder:
             for batch_faces, batch_persons, matrix in CollectionStore(redis, deployment_id, rules).scan_members(
                     collection_id):
                 builder.add(batch_faces, batch_persons, matrix)

@@ -150,3 +150,4 @@ class SnapshotBuilder:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+

@@ -24,9 +24,8 @@ import math
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
 from redis import Redis
 
 from server.domain import face_index
@@ -43,9 +42,6 @@ from server.store.snapshot_files import (
     materialise,
     sweep,
 )
-
-if TYPE_CHECKING:
-    from server.store.snapshot_builder import SnapshotBuilder
 
 __all__ = ["Snapshot", "SnapshotCorrupt", "SnapshotStore"]
 
@@ -123,18 +119,6 @@ class SnapshotStore:
         if not pointer:
             return []
         return [key for part in self.blocks(collection_id, pointer).values() for key in part]
-
-    def builder(self, collection_id: str) -> SnapshotBuilder:
-        from server.store.snapshot_builder import SnapshotBuilder
-
-        return SnapshotBuilder(self, collection_id)
-
-    def write(self, collection_id: str, face_ids: list[str], person_ids: list[str | None],
-              matrix: np.ndarray) -> str | None:
-        """Store a new snapshot and point to it; None when the collection was deleted meanwhile."""
-        with self.builder(collection_id) as builder:
-            builder.add(face_ids, person_ids, matrix)
-            return builder.commit()
 
     def commit(self, collection_id: str, pointer: dict[str, str]) -> bool:
         """Point to a fully written version and drop the one it replaces; False when the collection

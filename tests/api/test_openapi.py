@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from server import openapi
+from server.api import openapi
 from server.api.contract import contract_of
 
 CONTRACT_FILE = Path(__file__).resolve().parents[2] / "openapi" / "visage.yaml"

@@ -24,6 +24,7 @@ from server.domain.detection import RecognitionModel
 from server.services import collections, training
 from server.services.tenants import sign_up
 from server.store import snapshot_files, snapshots
+from server.store.snapshot_builder import SnapshotBuilder
 from server.store.snapshots import SnapshotCorrupt, SnapshotStore
 from tests.conftest import TEST_REDIS_URL
 from tests.support.live import descendants
@@ -53,6 +54,14 @@ def enrol(scope: collections.Scope, faces: int, seed: int = 1) -> SyntheticFaces
 
 def store_at(scope: collections.Scope, cache_dir: Path) -> SnapshotStore:
     return SnapshotStore(scope.redis, scope.deployment_id, LPG.kind.value, cache_dir=cache_dir)
+
+
+def write(store: SnapshotStore, collection_id: str, face_ids: list[str], person_ids: list[str | None],
+          matrix: np.ndarray) -> str | None:
+    """Train from faces in memory, as the training worker does from a collection."""
+    with SnapshotBuilder(store, collection_id) as builder:
+        builder.add(face_ids, person_ids, matrix)
+        return builder.commit()
 
 
 def versions_on_disk(store: SnapshotStore) -> list[str]:
@@ -105,7 +114,7 @@ def test_readers_map_only_whole_versions_while_trainings_replace_them(
     _, scope = tenant_scope(redis_db)
     host = tmp_path / "host"
     writer = store_at(scope, host)
-    writer.write("g", *version_contents(0))
+    write(writer, "g", *version_contents(0))
     monkeypatch.setattr(snapshots._CACHE, "get", lambda key, version: None)  # every load maps the files again
     stop = threading.Event()
     seen: list[int] = []
@@ -130,7 +139,7 @@ def test_readers_map_only_whole_versions_while_trainings_replace_them(
         reader.start()
     try:
         for step in range(1, 25):
-            writer.write("g", *version_contents(step))
+            write(writer, "g", *version_contents(step))
             time.sleep(0.02)
     finally:
         stop.set()
@@ -147,7 +156,7 @@ def test_a_torn_draft_a_truncated_file_or_a_corrupt_block_is_never_served(
     host = tmp_path / "host"
     store = store_at(scope, host)
     face_ids, person_ids, matrix = version_contents(7)
-    version = store.write("g", face_ids, person_ids, matrix)
+    version = write(store, "g", face_ids, person_ids, matrix)
     assert version is not None
     location = store.location("g")
     published = location.directory(host) / version
@@ -233,14 +242,14 @@ def test_blocks_of_a_version_never_committed_expire_and_the_old_one_keeps_servin
         redis_db: Redis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     caller, scope = tenant_scope(redis_db)
     store = store_at(scope, tmp_path / "host")
-    first = store.write("g", *version_contents(1))
+    first = write(store, "g", *version_contents(1))
 
     def die(*args: object) -> bool:
         raise KeyboardInterrupt("killed between upload and commit")
 
     monkeypatch.setattr(SnapshotStore, "commit", die)
     with pytest.raises(KeyboardInterrupt):
-        store.write("g", *version_contents(2))
+        write(store, "g", *version_contents(2))
     monkeypatch.undo()
     uploaded = [key for key in redis_db.scan_iter(match="*:snapshot:*") if first and first not in key.decode()]
     assert uploaded and all(0 < redis_db.ttl(key) <= snapshots.ORPHAN_BLOCK_SECONDS for key in uploaded)
@@ -252,8 +261,8 @@ def test_blocks_of_a_version_never_committed_expire_and_the_old_one_keeps_servin
 def test_replaced_and_deleted_versions_leave_redis_and_the_host(redis_db: Redis, tmp_path: Path) -> None:
     caller, scope = tenant_scope(redis_db)
     store = store_at(scope, tmp_path / "host")
-    first = store.write("g", *version_contents(1))
-    second = store.write("g", *version_contents(2))
+    first = write(store, "g", *version_contents(1))
+    second = write(store, "g", *version_contents(2))
     assert first and second and versions_on_disk(store) == [second]
     assert not list(redis_db.scan_iter(match=f"*:snapshot:{first}:*"))
     assert all(redis_db.ttl(key) == -1 for key in redis_db.scan_iter(match=f"*:snapshot:{second}:*"))

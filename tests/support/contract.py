@@ -18,8 +18,8 @@ from referencing.jsonschema import DRAFT202012
 from werkzeug.exceptions import HTTPException
 from werkzeug.test import TestResponse
 
-from server import openapi
-from server.api.contract import contract_of
+from server.api import openapi
+from server.api.contract import endpoint_contract
 
 CONTRACT_FILE = Path(__file__).resolve().parents[2] / "openapi" / "visage.yaml"
 
@@ -69,7 +69,7 @@ def check_reply(app: Flask, method: str, path: str, response: TestResponse) -> N
         rule, arguments = adapter.match(path, method=method, return_rule=True)
     except HTTPException:
         return
-    declared = openapi.STATIC_FILES if rule.endpoint == "static" else contract_of(app.view_functions[rule.endpoint])
+    declared = endpoint_contract(app, rule.endpoint)
     assert declared is not None, f"{rule.rule} declares no contract"
     if arguments.get("api_version", declared.api_versions[0]) not in declared.api_versions:
         return  # outside the documented requests: the document enumerates each route's API versions

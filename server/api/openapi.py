@@ -18,7 +18,7 @@ from flask import Flask
 from marshmallow import Schema
 from werkzeug.routing import Rule
 
-from server.api.contract import AWS_JSON, DATA_PLANE_SECURITY, BodyKind, Contract, Reply, Security, contract_of
+from server.api.contract import AWS_JSON, DATA_PLANE_SECURITY, BodyKind, Contract, Reply, Security, endpoint_contract
 from server.domain.capture import CAMERA_HEADER, CAPTURED_AT_HEADER, MODE_HEADER, Camera, CaptureMode
 from server.domain.starter import STARTER_NAME
 from server.schemas.base import REQUIRED_IN_DOCUMENT
@@ -62,14 +62,6 @@ CAPTURE_HEADERS: list[dict[str, Any]] = [
     {"in": "header", "name": CAMERA_HEADER, "required": False, "description": "Which kind of camera took them.",
      "schema": {"type": "string", "enum": [camera.value for camera in Camera]}},
 ]
-
-STATIC_FILES = Contract(
-    operation_id="getStaticFile", summary="A static asset of Visage's pages", tag="Signup",
-    security=Security.NONE, errors=(404,),
-    replies=(Reply(200, "The file.", media_type="text/css",
-                   also=("text/javascript", "application/javascript", "image/svg+xml")),),
-)
-"""Flask's own static route, which serves the pages' stylesheets and icon and the console's scripts."""
 
 _ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
@@ -138,7 +130,7 @@ def build(app: Flask) -> dict[str, Any]:
         })
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, sorted(r.methods or ()))):
-        declared = STATIC_FILES if rule.endpoint == "static" else contract_of(app.view_functions[rule.endpoint])
+        declared = endpoint_contract(app, rule.endpoint)
         if declared is None:
             raise LookupError(f"route {rule.rule} ({rule.endpoint}) declares no contract")
         path = openapi_path(rule, declared)
