@@ -95,6 +95,10 @@ FAULT_MAX_LATENCY_MS = 30_000
 """The longest delay a fault may add. It holds an API worker for that long, and gunicorn kills a
 worker silent for 120 s; 30 s is past any client's sensible timeout already."""
 
+FAULT_MAX_COUNT = 1_000_000_000
+"""The most calls a counted fault may hit. Its hits left are a Redis integer (64 bits); a billion is
+past any resilience test, and `null` hits until deleted anyway."""
+
 FAULT_RETRY_AFTER_SECONDS = 1
 """The Retry-After of an injected 429 or 503 unless the fault says otherwise: short, so resilience
 tests that honour it stay fast."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask
+from flask import Flask, Response, request
 from flask_cors import CORS
 
 from server import defaults
@@ -43,6 +43,17 @@ def allow_origins(app: Flask) -> None:
         return
     # each origin as an exact pattern: flask-cors reads a string with [ or * (an IPv6 host) as a regex
     origins = ["*" if each == "*" else re.compile(re.escape(each) + r"\Z", re.IGNORECASE) for each in configured]
+
+    # registered before flask-cors's hook, so it runs after it (Flask runs after_request hooks in reverse)
+    @app.after_request
+    def _vary_on_origin(response: Response) -> Response:
+        # flask-cors adds Vary only to an answer that allows the origin, and not when it echoes any
+        # origin ("*"); but an answer without CORS headers depends on Origin just as much, and a shared
+        # cache that kept it would hand it to a listed origin's script (or the reverse)
+        if any(re.match(path, request.path) for path in CROSS_ORIGIN_PATHS):
+            response.vary.add("Origin")
+        return response
+
     CORS(app, resources={path: {} for path in CROSS_ORIGIN_PATHS}, origins=origins, methods=METHODS,
          allow_headers=ALLOWED_HEADERS, expose_headers=EXPOSED_HEADERS, max_age=defaults.CORS_MAX_AGE_SECONDS,
          supports_credentials=False, intercept_exceptions=False, vary_header=True)

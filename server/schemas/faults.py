@@ -48,7 +48,7 @@ class FaultCreateSchema(StrictSchema):
         "description": "The chance that a matching call is hit."})
     latency_ms = _whole(0, defaults.FAULT_MAX_LATENCY_MS, "'latency_ms'", load_default=0,
                         metadata={"description": "Milliseconds to wait before answering."})
-    count = _whole(1, None, "'count'", load_default=None, allow_none=True, metadata={
+    count = _whole(1, defaults.FAULT_MAX_COUNT, "'count'", load_default=None, allow_none=True, metadata={
         "description": "Hit only the next this-many matching calls (counted across every API process), then "
                        "disappear; null: until deleted.", "example": 2})
     retry_after = _whole(1, defaults.FAULT_MAX_RETRY_AFTER_SECONDS, "'retry_after'",

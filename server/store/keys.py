@@ -217,6 +217,12 @@ def faults() -> str:
     return f"{PREFIX}:faults"
 
 
+def fault_order() -> str:
+    """Sorted set fault id -> the place it was added in (1, 2, ...): the order faults are checked in,
+    which neither a millisecond timestamp nor a host's clock can give."""
+    return f"{PREFIX}:faults:order"
+
+
 def fault_hits_left() -> str:
     """Hash fault id -> calls it may still hit, for faults added with a `count`."""
     return f"{PREFIX}:faults:hits-left"

@@ -116,3 +116,23 @@ def test_origins_are_parsed_with_their_ports_and_any_origin_is_allowed_only_when
         "https://a.example:8443", "http://[::1]:5173"]
     assert parse_cors_origins("*") == ["*"]
     assert parse_cors_origins("") == []
+
+
+def vary(response: Any) -> set[str]:
+    return {value.strip().lower() for header in response.headers.getlist("Vary") for value in header.split(",")}
+
+
+@pytest.mark.parametrize("origins", [[APP], [APP, "http://localhost:5173"], ["*"]])
+def test_every_cross_origin_answer_varies_on_origin_whoever_asks(redis_db: Redis, origins: list[str]) -> None:
+    """A shared cache must not hand one origin's answer (with or without CORS headers) to another."""
+    client = make_client(origins)
+    account = sign_up(client)
+    asked = {"listed": {"Origin": APP}, "not listed": {"Origin": ELSEWHERE}, "no origin": {}}
+    for who, headers in asked.items():
+        answer = client.get(GROUPS, headers={**account.key_header, **headers})
+        assert "origin" in vary(answer), (who, answer.headers)
+        assert len(answer.headers.getlist("Vary")) <= 1
+        flight = client.options(GROUPS, headers={**headers, "Access-Control-Request-Method": "GET"})
+        assert "origin" in vary(flight), (who, flight.headers)
+        mgmt = client.get("/mgmt/v1/deployments", headers={**account.bearer, **headers})
+        assert "origin" in vary(mgmt), (who, mgmt.headers)

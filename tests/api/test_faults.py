@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from server import defaults
 from tests.support.faces import photo
 from tests.support.tenants import Account, sign_up
 from tests.support.terms import ADMIN
@@ -43,6 +44,14 @@ def test_a_counted_503_hits_exactly_the_next_calls_then_disappears(client: Flask
     after = list_groups(client, account)
     assert after.status_code == 200 and "x-visage-fault" not in after.headers
     assert client.get("/admin/v1/faults", headers=ADMIN).get_json() == []
+
+
+def test_the_largest_count_hits_and_counts_down(client: FlaskClient) -> None:
+    account = sign_up(client)
+    fault = add_fault(client, status=503, count=defaults.FAULT_MAX_COUNT)
+    assert list_groups(client, account).headers["x-visage-fault"] == fault["id"]
+    [listed] = client.get("/admin/v1/faults", headers=ADMIN).get_json()
+    assert listed["count"] == defaults.FAULT_MAX_COUNT - 1
 
 
 def test_the_hits_left_are_listed(client: FlaskClient) -> None:
@@ -141,6 +150,8 @@ def test_faults_never_touch_management_or_operator_calls(client: FlaskClient) ->
     ({"status": 503, "latency_ms": -1}, "latency_ms"),
     ({"status": 503, "latency_ms": 60_000}, "latency_ms"),
     ({"status": 503, "count": 0}, "count"),
+    ({"status": 503, "count": 10**20}, "count"),  # past Redis's 64-bit integers: every call would be a 500
+    ({"status": 503, "count": 2**63}, "count"),
     ({"status": 503, "deployment": "-bad-"}, "deployment"),
     ({"status": 503, "operation": "detectEverything"}, "operation"),
     ({"status": None}, "status"),
