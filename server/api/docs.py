@@ -11,8 +11,10 @@ from flask import Blueprint, Flask, Response, current_app, send_from_directory
 
 from server.api import openapi
 from server.api.contract import Reply, Security, contract, reply
+from server.api.pages import protect_docs
 
 bp = Blueprint("docs", __name__)
+bp.after_request(protect_docs)
 
 ASSETS = Path(swagger_ui.__file__).parent / "static"
 """Swagger UI 5 (OpenAPI 3.1), shipped inside the swagger-ui-py wheel."""
@@ -23,6 +25,7 @@ PAGE = """<!doctype html>
   <meta charset="utf-8">
   <title>Visage API</title>
   <link rel="stylesheet" href="/docs/static/swagger-ui.css">
+  <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 </head>
 <body>
   <div id="swagger-ui"></div>

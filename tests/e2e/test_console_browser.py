@@ -322,3 +322,25 @@ def test_a_recovered_token_replaces_the_old_one_in_the_console(live: LiveVisage,
     console.locator("#audit-form button[type=submit]").click()
     expect(console.locator("#audit-table")).to_contain_text("management token recovery")
     expect(console.locator("#audit-table")).to_contain_text("token_replaced")
+
+
+def test_the_api_docs_render_under_their_content_security_policy(live: LiveVisage, browser: Any) -> None:
+    """Swagger UI at /docs draws the whole contract with scripts only from Visage's own files: the
+    browser reports no script or style it refused."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.set_default_timeout(TIMEOUT_MS)
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(f"{message.text} {message.location}")
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("response", lambda response: problems.append(f"{response.status} {response.url}")
+            if response.status >= 400 else None)
+    answer = page.goto(live.url("/docs"))
+    assert answer is not None and "script-src" not in answer.headers["content-security-policy"]
+    assert answer.headers["x-frame-options"] == "DENY"
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Visage")
+    expect(page.locator(".opblock-summary-path", has_text="/face/{apiVersion}/detect").first).to_be_visible()
+    page.locator(".opblock-tag", has_text="Detection").first.screenshot(path=str(ARTIFACTS / "docs-detection.png"))
+    assert problems == [], "\n".join(problems)
