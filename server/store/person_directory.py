@@ -242,13 +242,16 @@ class DirectoryStore:
                 yield found
 
     def scan_faces(self, model: RecognitionModel) -> Iterator[PersonFaceBatch]:
-        """Batches of (person id, its face ids of `model`) over every person with faces of it."""
+        """Batches of (person id, its face ids of `model`) over every person with faces of it, each
+        person once: HSCAN may return a field again (when the hash is rehashed during the scan)."""
         cursor = 0
+        seen: set[str] = set()
         while True:
             cursor, batch = self.redis.hscan(self._faces_key(model, "person-faces"), cursor, count=SCAN_BATCH)
             assert isinstance(batch, dict)
             found = [(str(text(pid)), _ids(raw)) for pid, raw in batch.items()]
-            if found := [(pid, ids) for pid, ids in found if ids]:
+            if found := [(pid, ids) for pid, ids in found if ids and pid not in seen]:
+                seen.update(pid for pid, _ in found)
                 yield found
             if cursor == 0:
                 return

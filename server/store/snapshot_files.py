@@ -13,9 +13,11 @@ so the float32 matrix is one copy in memory per host however many API processes 
 A version is written under .tmp, checked against the digest its writer recorded, flushed to disk,
 then renamed into place: a version directory exists whole or not at all, so no reader can map a
 half-written file, and a writer killed midway leaves only a .tmp entry that a later sweep removes.
-Opening a version checks every file's size against meta.json (a truncated copy is removed and
-fetched again). Old versions are removed when a newer one is published on the host; a process that
-still maps one keeps its pages until it lets go (unlinking a mapped file is safe on POSIX).
+Opening a version checks every file against the digest its writer recorded in Redis (a truncated,
+altered or unreadable copy is removed and fetched again): about a second a gigabyte, once per process
+and version, and the pages it reads are the ones identify would read ahead anyway. Old versions are
+removed when a newer one is published on the host; a process that still maps one keeps its pages
+until it lets go (unlinking a mapped file is safe on POSIX).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import contextlib
 import dataclasses
 import fcntl
 import functools
+import hashlib
 import json
 import mmap
 import os
@@ -197,22 +200,60 @@ def _map(path: Path, dtype: Any, width: int | None) -> np.ndarray:
     return mapped
 
 
-def open_version(root: Path, location: Location, version: str, *, with_index: bool) -> Snapshot | None:
-    """Map a published version; None when it is not on this host (or was just swept away). A
-    version whose files do not have the sizes meta.json records is removed, to be fetched again."""
-    directory = location.directory(root) / version
+HASH_CHUNK_BYTES = 16 * 1024**2
+
+
+def _digest(directory: Path, sizes: dict[str, int]) -> str:
+    """SHA-256 of a version's parts in the order its writer hashed them (FILES order)."""
+    digest = hashlib.sha256()
+    for part in FILES:
+        if part in sizes:
+            with open(directory / FILES[part], "rb") as handle:
+                while chunk := handle.read(HASH_CHUNK_BYTES):
+                    digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _trusted_meta(directory: Path, version: str, digest: str | None) -> Meta | None:
+    """meta.json, when it and every file it lists are the version its writer recorded: its name,
+    each file's size, and the files' SHA-256 (`digest` from Redis, else meta.json's own). A file
+    truncated, altered or garbled on disk reads as None, never as a wrong or half index."""
     try:
         meta = Meta.from_json((directory / META).read_text())
-    except FileNotFoundError:
+        sizes = {str(part): int(size) for part, size in meta.sizes.items()}
+    except (ValueError, TypeError, AttributeError):
+        return None
+    if meta.version != version or not set(sizes) <= set(FILES):
+        return None
+    if not all(_has_size(directory / FILES[part], size) for part, size in sizes.items()):
+        return None
+    return meta if _digest(directory, sizes) == (digest or meta.digest) else None
+
+
+def open_version(root: Path, location: Location, version: str, *, with_index: bool,
+                 digest: str | None = None) -> Snapshot | None:
+    """Map a published version; None when it is not on this host (or was just swept away). A
+    version whose files are not the ones its writer recorded (`digest`, the pointer's in Redis) is
+    removed, to be fetched again."""
+    directory = location.directory(root) / version
+    if not (directory / META).exists():
         if directory.exists():  # never published so (meta.json goes in before the rename): not ours to keep
             shutil.rmtree(directory, ignore_errors=True)
         return None
-    if not all(_has_size(directory / FILES[part], size) for part, size in meta.sizes.items()):
+    try:
+        meta = _trusted_meta(directory, version, digest)
+    except FileNotFoundError:
+        return None
+    if meta is None:
         shutil.rmtree(directory, ignore_errors=True)
         return None
     try:
         index_path = directory / FILES["index"]
-        index = face_index.read(str(index_path)) if with_index and meta.sizes.get("index") else None
+        try:
+            index = face_index.read(str(index_path)) if with_index and meta.sizes.get("index") else None
+        except RuntimeError:  # faiss could not read what its writer wrote: not ours to serve
+            shutil.rmtree(directory, ignore_errors=True)
+            return None
         return Snapshot(
             version=meta.version,
             matrix=_map(directory / FILES["matrix"], np.float32, EMBEDDING_SIZE),
@@ -241,21 +282,21 @@ def host_lock(root: Path, location: Location) -> Iterator[None]:
 
 
 def materialise(root: Path, location: Location, version: str, fetch: Callable[[Draft], Meta | None],
-                *, with_index: bool) -> tuple[Snapshot | None, bool]:
-    """Map `version`, fetching it into this host's cache first if no process here has; `fetch`
-    fills a draft and answers its meta, or None when the version is gone from the store. Also
-    answers whether this call fetched it."""
-    if (found := open_version(root, location, version, with_index=with_index)) is not None:
+                *, with_index: bool, digest: str | None = None) -> tuple[Snapshot | None, bool]:
+    """Map `version`, fetching it into this host's cache first if no process here has (or its
+    files are not the ones whose SHA-256 is `digest`); `fetch` fills a draft and answers its meta,
+    or None when the version is gone from the store. Also answers whether this call fetched it."""
+    if (found := open_version(root, location, version, with_index=with_index, digest=digest)) is not None:
         return found, False
     with host_lock(root, location):
-        if (found := open_version(root, location, version, with_index=with_index)) is not None:
+        if (found := open_version(root, location, version, with_index=with_index, digest=digest)) is not None:
             return found, False
         with Draft(root) as draft:
             meta = fetch(draft)
             if meta is None:
                 return None, True
             draft.publish(location, meta)
-    return open_version(root, location, version, with_index=with_index), True
+    return open_version(root, location, version, with_index=with_index, digest=digest), True
 
 
 def sweep(root: Path, current_versions: Callable[[list[Location]], list[str | None]]) -> None:

@@ -151,7 +151,8 @@ class SnapshotStore:
                 return cached
             snapshot, fetched = materialise(self.cache_dir, self.location(collection_id), pointer["version"],
                                             functools.partial(self._download, collection_id, pointer),
-                                            with_index=int(pointer["rows"]) >= exact_below())
+                                            with_index=int(pointer["rows"]) >= exact_below(),
+                                            digest=pointer.get("digest"))
             if fetched:
                 self.sweep()
             if snapshot is not None:

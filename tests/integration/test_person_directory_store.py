@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import partial
 
 import numpy as np
+import pytest
 from redis import Redis
 
 from server.domain import similarity
@@ -95,6 +96,31 @@ def test_identify_among_an_empty_directory_or_faceless_persons(redis_db: Redis) 
         [result] = identify_among(store, [probe], MODEL, candidates, max_candidates=5,  # type: ignore[list-item]
                                   threshold=0.0)
         assert result.candidates == ()
+
+
+def test_the_whole_directory_names_each_person_once_when_hscan_repeats_fields(
+        redis_db: Redis, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HSCAN may return a field more than once (Redis documents it, for a hash rehashed during the
+    scan): a person seen twice must still be one candidate, not two."""
+    store, vectors = store_with(redis_db, [1] * 600)  # past a listpack (512 fields here): HSCAN pages
+    monkeypatch.setattr("server.store.person_directory.SCAN_BATCH", 50)
+    real_hscan = redis_db.hscan
+    pages: list[dict[bytes, bytes]] = []
+
+    def hscan_as_in_a_rehash(name: str, cursor: int = 0, **options: object) -> tuple[int, dict[bytes, bytes]]:
+        following, page = real_hscan(name, cursor, **options)  # type: ignore[arg-type]
+        repeated = {**(pages[-1] if pages else {}), **page}  # the fields of the page before, again
+        pages.append(page)
+        return following, repeated
+
+    monkeypatch.setattr(redis_db, "hscan", hscan_as_in_a_rehash)
+    scanned = [person for batch in store.scan_faces(MODEL) for person, _ in batch]
+    assert sorted(scanned) == sorted(vectors) and len(pages) > 1
+    person = next(iter(vectors))
+    [result] = identify_among(store, [Probe(vectors[person][0])], MODEL, None,  # type: ignore[list-item]
+                              max_candidates=100, threshold=0.0)
+    named = [c.person_id for c in result.candidates]
+    assert len(named) == len(set(named)) == 100 and named[0] == person
 
 
 def race(*tasks: Callable[[], object]) -> None:

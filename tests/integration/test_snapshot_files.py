@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -199,6 +200,55 @@ def test_a_torn_draft_a_truncated_file_or_a_corrupt_block_is_never_served(
     with pytest.raises(SnapshotCorrupt):
         store.load("g")
     assert not published.exists()
+
+
+def rewrite(path: Path, change: Callable[[bytearray], None]) -> None:
+    """Change a published file in place, as a careless operator or a failing disk would."""
+    path.chmod(0o644)
+    data = bytearray(path.read_bytes())
+    change(data)
+    path.write_bytes(bytes(data))
+
+
+def flip(offset: int) -> Callable[[bytearray], None]:
+    def change(data: bytearray) -> None:
+        data[offset] ^= 0xFF
+    return change
+
+
+@pytest.mark.parametrize(("part", "change"), [
+    ("matrix", flip(0)),                                        # same size, one row says something else
+    ("index", flip(0)),                                         # faiss can no longer read its header
+    ("index", lambda data: data.__setitem__(slice(200, 264), b"\xff" * 64)),  # readable, wrong cells
+    ("meta", lambda data: data.__setitem__(slice(0, None), b"{garbage")),
+    ("meta", lambda data: data.__setitem__(slice(0, None), b"[]")),
+], ids=["matrix-row", "index-header", "index-cells", "meta-garbage", "meta-not-an-object"])
+def test_a_file_altered_on_disk_is_never_served_and_is_fetched_again(
+        redis_db: Redis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, part: str,
+        change: Callable[[bytearray], None]) -> None:
+    monkeypatch.setenv("VISAGE_INDEX_MIN_FACES", "1000")  # small enough for an index here
+    _, scope = tenant_scope(redis_db)
+    host = tmp_path / "host"
+    store = store_at(scope, host)
+    rows = 3000
+    matrix = np.random.default_rng(4).standard_normal((rows, 128)).astype(np.float32)
+    version = store.write("g", [str(uuid.uuid4()) for _ in range(rows)], [str(uuid.uuid4()) for _ in range(rows)],
+                          matrix)
+    assert version is not None
+    forget_mapped_snapshots()
+    whole = store.load("g")
+    assert whole is not None and whole.index is not None
+    rows_served = np.array(whole.matrix)
+    probes = matrix[:20] + np.float32(0.01)
+    expected = face_index.identify(whole, probes, max_candidates=3, threshold=0.0)
+
+    published = store.location("g").directory(host) / version
+    rewrite(published / (snapshot_files.META if part == "meta" else snapshot_files.FILES[part]), change)
+    forget_mapped_snapshots()
+    served = store.load("g")
+    assert served is not None and served.version == version and served.index is not None
+    assert np.array_equal(np.asarray(served.matrix), rows_served)
+    assert face_index.identify(served, probes, max_candidates=3, threshold=0.0) == expected
 
 
 def test_a_worker_killed_midway_leaves_the_previous_version_serving(
