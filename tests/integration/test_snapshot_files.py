@@ -232,8 +232,8 @@ def test_a_file_altered_on_disk_is_never_served_and_is_fetched_again(
     store = store_at(scope, host)
     rows = 3000
     matrix = np.random.default_rng(4).standard_normal((rows, 128)).astype(np.float32)
-    version = store.write("g", [str(uuid.uuid4()) for _ in range(rows)], [str(uuid.uuid4()) for _ in range(rows)],
-                          matrix)
+    version = write(store, "g", [str(uuid.uuid4()) for _ in range(rows)], [str(uuid.uuid4()) for _ in range(rows)],
+                    matrix)
     assert version is not None
     forget_mapped_snapshots()
     whole = store.load("g")
