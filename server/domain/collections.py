@@ -228,6 +228,18 @@ def check_user_data(user_data: object, limit: int = COLLECTION_USER_DATA_MAX) ->
     return user_data
 
 
+def name_and_user_data_changes(name: object, user_data: object) -> dict[str, str]:
+    """The fields an update of a collection or a person sets; Azure's BadArgument when it sets neither."""
+    if name is None and user_data is None:
+        raise BadArgument("Both 'name' and 'userData' are empty.")
+    changes: dict[str, str] = {}
+    if name is not None:
+        changes["name"] = str(check_name(name, required=True))
+    if (checked := check_user_data(user_data)) is not None:
+        changes["userData"] = checked
+    return changes
+
+
 def check_page(start: str | None, top: str | None) -> tuple[str | None, int]:
     if start is not None and len(start) > START_MAX:
         raise BadArgument("'start' is too long.")

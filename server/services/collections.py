@@ -27,7 +27,7 @@ from server.domain.collections import (
 )
 from server.domain.deployments import Sku
 from server.domain.detection import DetectionModel, RecognitionModel
-from server.errors import BadArgument, InvalidImage
+from server.errors import InvalidImage
 from server.services.provenance import ImageEvidence
 from server.store.collections import CollectionStore
 from server.store.snapshots import SnapshotStore
@@ -109,14 +109,7 @@ def update_collection(redis: Redis, caller: Caller, kind: CollectionKind, collec
                       user_data: object) -> Collection:
     scope = Scope.of(redis, caller, kind)
     rules_of.check_collection_id(scope.rules, collection_id)
-    if name is None and user_data is None:
-        raise BadArgument("Both 'name' and 'userData' are empty.")
-    changes: dict[str, str] = {}
-    if name is not None:
-        changes["name"] = str(rules_of.check_name(name, required=True))
-    if (checked := rules_of.check_user_data(user_data)) is not None:
-        changes["userData"] = checked
-    if not scope.store.update(collection_id, changes):
+    if not scope.store.update(collection_id, rules_of.name_and_user_data_changes(name, user_data)):
         raise scope.rules.not_found()
     return _existing(scope, collection_id)
 
@@ -166,18 +159,10 @@ def list_persons(redis: Redis, caller: Caller, kind: CollectionKind, collection_
 
 
 def update_person(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, person_id: str,
-                  name: object, user_data: object) -> Person:
+                  name: object, user_data: object) -> None:
     scope = Scope.of(redis, caller, kind)
     person = _existing_person(scope, collection_id, person_id)
-    if name is None and user_data is None:
-        raise BadArgument("Both 'name' and 'userData' are empty.")
-    updated = dataclasses.replace(
-        person,
-        name=person.name if name is None else str(rules_of.check_name(name, required=True)),
-        user_data=person.user_data if user_data is None else rules_of.check_user_data(user_data),
-    )
-    scope.store.update_person(collection_id, updated)
-    return updated
+    scope.store.update_person(collection_id, person.person_id, rules_of.name_and_user_data_changes(name, user_data))
 
 
 def delete_person(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, person_id: str) -> None:
@@ -264,12 +249,11 @@ def list_person_faces(redis: Redis, caller: Caller, kind: CollectionKind, collec
 
 
 def update_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, person_id: str | None,
-                face_id: str, user_data: object) -> PersistedFace:
+                face_id: str, user_data: object) -> None:
     scope = Scope.of(redis, caller, kind)
     face = _existing_face(scope, collection_id, person_id, face_id)
-    updated = dataclasses.replace(face, user_data=rules_of.check_user_data(user_data, rules_of.FACE_USER_DATA_MAX))
-    scope.store.update_face(collection_id, updated)
-    return updated
+    scope.store.update_face(collection_id, face.face_id,
+                            rules_of.check_user_data(user_data, rules_of.FACE_USER_DATA_MAX))
 
 
 def delete_face(redis: Redis, caller: Caller, kind: CollectionKind, collection_id: str, person_id: str | None,

@@ -15,7 +15,6 @@ that has already succeeded, at the same /operations URL as training:
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
@@ -43,7 +42,7 @@ from server.domain.person_directory import (
 )
 from server.domain.recognition import Candidate, Identification, Verification
 from server.domain.training import TrainingRun
-from server.errors import BadArgument, Kind
+from server.errors import Kind
 from server.services.collections import enrolment_embedding
 from server.services.provenance import ImageEvidence
 from server.services.recognition import owned_faces, verify_against
@@ -65,18 +64,6 @@ def _accepted(redis: Redis, caller: Caller, value: T, subject: str) -> Accepted[
     run = TrainingRun.completed(str(uuid.uuid4()), now())
     keep_operation(redis, caller.deployment_id, run.to_record(), kind=OPERATION_KIND, subject=subject)
     return Accepted(value, run.operation_id)
-
-
-def _changes(name: object, user_data: object) -> dict[str, str]:
-    """The fields an update sets; Azure's BadArgument when it sets neither."""
-    if name is None and user_data is None:
-        raise BadArgument("Both 'name' and 'userData' are empty.")
-    changes: dict[str, str] = {}
-    if name is not None:
-        changes["name"] = str(collection_rules.check_name(name, required=True))
-    if (checked := collection_rules.check_user_data(user_data)) is not None:
-        changes["userData"] = checked
-    return changes
 
 
 # persons ------------------------------------------------------------------------------------
@@ -102,14 +89,11 @@ def list_persons(redis: Redis, caller: Caller, start: str | None, top: str | Non
     return _store(redis, caller).list_persons(rules.check_start_person(after), count)
 
 
-def update_person(redis: Redis, caller: Caller, person_id: str, name: object, user_data: object) -> DirectoryPerson:
+def update_person(redis: Redis, caller: Caller, person_id: str, name: object, user_data: object) -> None:
     person = get_person(redis, caller, person_id)
-    changes = _changes(name, user_data)
-    updated = dataclasses.replace(person, name=changes.get("name", person.name),
-                                  user_data=changes.get("userData", person.user_data))
-    if not _store(redis, caller).update_person(updated):
+    if not _store(redis, caller).update_person(person.person_id,
+                                                collection_rules.name_and_user_data_changes(name, user_data)):
         raise PersonNotFound()
-    return updated
 
 
 def delete_person(redis: Redis, caller: Caller, person_id: str) -> Accepted[None]:
@@ -164,13 +148,12 @@ def get_person_face(redis: Redis, caller: Caller, person_id: str, recognition_mo
 
 
 def update_person_face(redis: Redis, caller: Caller, person_id: str, recognition_model: str, face_id: str,
-                       user_data: object) -> PersistedFace:
+                       user_data: object) -> None:
     face = get_person_face(redis, caller, person_id, recognition_model, face_id)
-    updated = dataclasses.replace(
-        face, user_data=collection_rules.check_user_data(user_data, collection_rules.FACE_USER_DATA_MAX))
-    if not _store(redis, caller).update_face(rules.check_model(recognition_model), updated):
+    if not _store(redis, caller).update_face(rules.check_model(recognition_model), face.face_id,
+                                              collection_rules.check_user_data(user_data,
+                                                                               collection_rules.FACE_USER_DATA_MAX)):
         raise PersistedFaceNotFound()
-    return updated
 
 
 def delete_person_face(redis: Redis, caller: Caller, person_id: str, recognition_model: str,
@@ -227,7 +210,9 @@ def update_dynamic_person_group(redis: Redis, caller: Caller, group_id: str, nam
     change = MembershipChange(
         () if add_person_ids is None else rules.check_person_ids(add_person_ids, field="addPersonIds"),
         () if remove_person_ids is None else rules.check_person_ids(remove_person_ids, field="removePersonIds"))
-    changes = _changes(name, user_data) if change.empty or name is not None or user_data is not None else {}
+    changes = {}
+    if change.empty or name is not None or user_data is not None:
+        changes = collection_rules.name_and_user_data_changes(name, user_data)
     outcome = _store(redis, caller).update_group(group_id, changes, change.add, change.remove)
     if outcome == "no-group":
         raise rules.DynamicPersonGroupNotFound()

@@ -26,6 +26,7 @@ from server.domain.faces import EMBEDDING_SIZE
 from server.domain.provenance import NO_PROVENANCE, Provenance
 from server.store import keys
 from server.store.codec import blob, decode_hash, fields, text
+from server.store.transactions import merge_into_record
 
 EMBEDDING_BYTES = EMBEDDING_SIZE * 4
 """A stored float32 embedding; anything else in the hash is not one and is skipped."""
@@ -44,13 +45,6 @@ return 'ok'
 _UPDATE_COLLECTION = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
 redis.call('HSET', KEYS[1], unpack(ARGV))
-return 'ok'
-"""
-
-_UPDATE_HASH_FIELD = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return 'no-collection' end
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return 'missing' end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 'ok'
 """
 
@@ -260,11 +254,10 @@ class CollectionStore:
             raws, faces = pipe.execute()
         return [_person(pid, raw, face) for pid, raw, face in zip(ids, raws, faces, strict=True) if raw is not None]
 
-    def update_person(self, collection_id: str, person: Person) -> None:
-        outcome = self._run(
-            _UPDATE_HASH_FIELD, [self.key(collection_id), self.part(collection_id, "persons")],
-            [person.person_id, json.dumps({"name": person.name, "userData": person.user_data})],
-        )
+    def update_person(self, collection_id: str, person_id: str, changes: dict[str, str]) -> None:
+        """Set the person's name, userData or both (the fields in `changes`)."""
+        outcome = merge_into_record(self.redis, self.part(collection_id, "persons"), person_id, changes,
+                                    within=self.key(collection_id))
         self._missing_collection(outcome)
         if outcome == "missing":
             raise PersonNotFound()
@@ -326,11 +319,9 @@ class CollectionStore:
         raws = self.redis.hmget(self.part(collection_id, "faces"), face_ids)
         return [_face(fid, raw) for fid, raw in zip(face_ids, raws, strict=True) if raw is not None]
 
-    def update_face(self, collection_id: str, face: PersistedFace) -> None:
-        outcome = self._run(
-            _UPDATE_HASH_FIELD, [self.key(collection_id), self.part(collection_id, "faces")],
-            [face.face_id, face.to_json()],
-        )
+    def update_face(self, collection_id: str, face_id: str, user_data: str | None) -> None:
+        outcome = merge_into_record(self.redis, self.part(collection_id, "faces"), face_id, {"userData": user_data},
+                                    within=self.key(collection_id))
         self._missing_collection(outcome)
         if outcome == "missing":
             raise PersistedFaceNotFound()

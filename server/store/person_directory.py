@@ -24,6 +24,7 @@ from server.domain.provenance import Provenance
 from server.store import keys
 from server.store.codec import blob, decode_hash, text
 from server.store.collections import ADD_PERSON_FACE, DELETE_PERSON_FACE
+from server.store.transactions import merge_into_record
 
 PersonFaceBatch = list[tuple[str, tuple[str, ...]]]
 """(person id, its persisted face ids of one recognition model), for a batch of persons."""
@@ -35,12 +36,6 @@ _CREATE_PERSON = """
 if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return 'quota' end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[2], 0, ARGV[1])
-return 'ok'
-"""
-
-_REPLACE_FIELD = """
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 'missing' end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 'ok'
 """
 
@@ -187,9 +182,9 @@ class DirectoryStore:
             found = pipe.execute()
         return [pid for pid, exists in zip(person_ids, found, strict=True) if exists]
 
-    def update_person(self, person: DirectoryPerson) -> bool:
-        record = json.dumps({"name": person.name, "userData": person.user_data})
-        return self._run(_REPLACE_FIELD, [self._key("persons")], [person.person_id, record]) == "ok"
+    def update_person(self, person_id: str, changes: dict[str, str]) -> bool:
+        """Set the person's name, userData or both (the fields in `changes`); False when it is absent."""
+        return merge_into_record(self.redis, self._key("persons"), person_id, changes) == "ok"
 
     def delete_person(self, person_id: str) -> bool:
         """Delete a person with its faces of every model and its group references; False when absent."""
@@ -222,8 +217,8 @@ class DirectoryStore:
         raw = self.redis.hget(self._faces_key(model, "faces"), face_id)
         return None if raw is None else _face(face_id, raw)
 
-    def update_face(self, model: RecognitionModel, face: PersistedFace) -> bool:
-        return self._run(_REPLACE_FIELD, [self._faces_key(model, "faces")], [face.face_id, face.to_json()]) == "ok"
+    def update_face(self, model: RecognitionModel, face_id: str, user_data: str | None) -> bool:
+        return merge_into_record(self.redis, self._faces_key(model, "faces"), face_id, {"userData": user_data}) == "ok"
 
     def delete_face(self, model: RecognitionModel, person_id: str, face_id: str) -> str:
         """'ok', 'no-person' or 'no-face'."""

@@ -52,7 +52,7 @@ def test_a_persisted_face_keeps_its_provenance_through_an_update(redis_db: Redis
     first = store.get_face("c1", "f1")
     assert first is not None and first.provenance.status is ProvenanceStatus.TRUSTED
     assert (first.provenance.captured_at, first.provenance.device_class) == (CAPTURED, DeviceClass.BODY_WORN)
-    store.update_face("c1", type(first)(first.face_id, first.person_id, "new user data", first.provenance))
+    store.update_face("c1", first.face_id, "new user data")
     updated = store.get_face("c1", "f1")
     assert updated is not None and (updated.user_data, updated.provenance) == ("new user data", first.provenance)
     assert [face.provenance.status for face in store.list_faces("c1", None, 10)] == [ProvenanceStatus.TRUSTED,
