@@ -62,7 +62,7 @@ def parse_proxy_hops(text: str) -> int:
         return 0
     if value in ("true", "yes", "on"):
         return 1
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise ValueError(f"VISAGE_TRUST_PROXY is the number of proxies in front of Visage, not {text!r}")
     return int(value)
 

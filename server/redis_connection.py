@@ -70,7 +70,7 @@ def parse_sentinel_url(url: str) -> SentinelTarget:
     path = [segment for segment in parts.path.split("/") if segment]
     if not path or len(path) > 2:
         raise RedisUrlError(f"expected /service_name[/db] after the sentinels in {redacted(url)}")
-    if len(path) == 2 and not path[1].isdigit():
+    if len(path) == 2 and not (path[1].isascii() and path[1].isdigit()):
         raise RedisUrlError(f"the database must be a number in {redacted(url)}")
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     if unknown := sorted(set(query) - {"sentinel_password", "sentinel_username"}):
@@ -127,6 +127,6 @@ def _host_port(item: str, url: str) -> tuple[str, int]:
         port_text = rest.removeprefix(":")
     else:
         host, _, port_text = item.partition(":")
-    if not host or (port_text and not port_text.isdigit()):
+    if not host or (port_text and not (port_text.isascii() and port_text.isdigit())):
         raise RedisUrlError(f"bad sentinel address {item!r} in {redacted(url)}")
     return host, int(port_text) if port_text else DEFAULT_SENTINEL_PORT

@@ -240,16 +240,22 @@ def name_and_user_data_changes(name: object, user_data: object) -> dict[str, str
     return changes
 
 
+INTEGER = re.compile(r"[ \t]*[+-]?[0-9]+[ \t]*")
+"""An integer in a query string, as Azure's .NET service reads one: ASCII digits, a sign, spaces
+around them. Python's int() also takes '1_0' and other scripts' digits."""
+
+
+def parse_integer(text: str) -> int | None:
+    return int(text) if INTEGER.fullmatch(text) else None
+
+
 def check_page(start: str | None, top: str | None) -> tuple[str | None, int]:
     if start is not None and len(start) > START_MAX:
         raise BadArgument("'start' is too long.")
     if top is None or top == "":
         return start or None, PAGE_SIZE_MAX
-    try:
-        count = int(top)
-    except ValueError:
-        raise BadArgument("'top' is invalid.") from None
-    if not 1 <= count <= PAGE_SIZE_MAX:
+    count = parse_integer(top)
+    if count is None or not 1 <= count <= PAGE_SIZE_MAX:
         raise BadArgument("'top' is invalid.")
     return start or None, count
 
@@ -259,12 +265,10 @@ def parse_target_face(text: str | None, width: int, height: int) -> tuple[int, i
     if text is None or text == "":
         return None
     parts = text.split(",")
-    try:
-        left, top, box_width, box_height = (int(part) for part in parts)
-    except ValueError:
-        raise BadArgument("Invalid argument targetFace.") from None
-    if len(parts) != 4:
+    numbers = [number for part in parts if (number := parse_integer(part)) is not None]
+    if len(parts) != 4 or len(numbers) != 4:
         raise BadArgument("Invalid argument targetFace.")
+    left, top, box_width, box_height = numbers
     if left < 0 or top < 0 or box_width <= 0 or box_height <= 0 or left + box_width > width \
             or top + box_height > height:
         raise BadArgument("Argument targetFace out of range.")

@@ -171,7 +171,7 @@ def _offset(job_id: str, order: str, token: str | None) -> int:
         return 0
     token_job, _, rest = position.partition("/")
     token_order, _, offset = rest.partition("/")
-    if token_job != job_id or token_order != order or not offset.isdigit():
+    if token_job != job_id or token_order != order or not (offset.isascii() and offset.isdigit()):
         raise InvalidPaginationTokenException()
     return int(offset)
 

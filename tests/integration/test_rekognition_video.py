@@ -5,6 +5,7 @@ credentials, per job and per sampled frame."""
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -120,6 +121,11 @@ def test_a_face_search_job_finds_the_singer_and_pages_its_results(client: FlaskC
     assert len(by_index) == len(persons)
     with pytest.raises(rekognition.exceptions.InvalidPaginationTokenException):
         rekognition.get_face_search(JobId=job_id, NextToken=done["NextToken"], SortBy="INDEX")
+    position = base64.urlsafe_b64decode(done["NextToken"] + "==").decode()
+    for offset in ("\u00b2", "\u0665", "1_0", "-1"):  # digits to str.isdigit() that int() refuses or reads
+        forged = base64.urlsafe_b64encode(f"{position.rpartition('/')[0]}/{offset}".encode()).decode()
+        with pytest.raises(rekognition.exceptions.InvalidPaginationTokenException):
+            rekognition.get_face_search(JobId=job_id, NextToken=forged)
 
 
 def test_a_face_detection_job_times_every_face(client: FlaskClient, s3: Any, singer: bytes, redis_db: Redis) -> None:

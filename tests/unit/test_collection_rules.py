@@ -54,7 +54,8 @@ def test_person_and_face_ids_must_be_uuids() -> None:
 def test_paging() -> None:
     assert rules.check_page(None, None) == (None, 1000)
     assert rules.check_page("abc", "3") == ("abc", 3)
-    for top in ("0", "1001", "x"):
+    assert rules.check_page(None, " +7 ") == (None, 7)  # as .NET reads an integer
+    for top in ("0", "1001", "x", "1_0", "\u0665", "5.0", "0x10"):
         with pytest.raises(BadArgument, match="'top' is invalid."):
             rules.check_page(None, top)
     with pytest.raises(BadArgument, match="'start' is too long."):
@@ -64,7 +65,8 @@ def test_paging() -> None:
 def test_target_face() -> None:
     assert rules.parse_target_face(None, 100, 100) is None
     assert rules.parse_target_face("10,20,30,40", 100, 100) == (10, 20, 30, 40)
-    for bad in ("1,2,3", "a,b,c,d", "1,2,3,4,5"):
+    assert rules.parse_target_face(" 10, 20,30 ,+40", 100, 100) == (10, 20, 30, 40)
+    for bad in ("1,2,3", "a,b,c,d", "1,2,3,4,5", "1_0,2,3,4", "\u0661,2,3,4", "1,2,3,4.0"):
         with pytest.raises(BadArgument, match="Invalid argument targetFace."):
             rules.parse_target_face(bad, 100, 100)
     for outside in ("90,0,20,20", "-1,0,5,5", "0,0,0,5"):

@@ -47,7 +47,7 @@ def test_trust_proxy_is_a_number_of_hops(text: str, hops: int) -> None:
     assert parse_proxy_hops(text) == hops
 
 
-@pytest.mark.parametrize("text", ["-1", "leftmost", "1.5"])
+@pytest.mark.parametrize("text", ["-1", "leftmost", "1.5", "\u00b2", "\u0661"])
 def test_trust_proxy_refuses_what_is_not_a_count(text: str) -> None:
     with pytest.raises(ValueError):
         parse_proxy_hops(text)

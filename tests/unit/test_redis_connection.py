@@ -35,6 +35,8 @@ def test_the_database_defaults_to_zero_and_a_username_is_kept() -> None:
     "redis+sentinel://h1:26379/name/0/extra",
     "redis+sentinel:///name",
     "redis+sentinel://h1:port/name",
+    "redis+sentinel://h1:\u00b2/name",  # a digit to str.isdigit(), not to int()
+    "redis+sentinel://h1/name/\u00b2",
     "redis+sentinel://h1/name?timeout=3",
     "redis://h1/0",
 ])
