@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from server.domain.rates import client_of
 from server.extensions import get_redis
 from server.services import limits
 
@@ -24,10 +25,11 @@ def trust_proxies(app: Flask) -> None:
                                 x_prefix=0)
 
 
-def client_address() -> str:
-    return request.remote_addr or "unknown"
+def client() -> str:
+    """The caller as per-address limits count it: its IPv4 address or IPv6 /64 (server.domain.rates)."""
+    return client_of(request.remote_addr or "unknown")
 
 
 def limit_per_address(scope: str, rate: tuple[int, int] | None) -> None:
     """Count this call against `rate` for the caller's address; 429 with Retry-After beyond it."""
-    limits.take(get_redis(), f"{scope}:{client_address()}", rate, who="this address")
+    limits.take(get_redis(), f"{scope}:{client()}", rate, who="this address")

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response, g, make_response, render_template, request
 from marshmallow import ValidationError
 
-from server.api.clients import client_address
+from server.api.clients import client
 from server.api.contract import BodyKind, Reply, Security, contract, json_body, query_args, reply
 from server.api.signup import FORM_MEDIA_TYPES, bp
 from server.api.urls import base_url
@@ -103,7 +103,7 @@ def confirm_token_recovery() -> Response:
 
 
 def _request(body: dict[str, Any]) -> None:
-    token_recovery.request_recovery(get_redis(), body["email"], client=client_address(), base_url=base_url(),
+    token_recovery.request_recovery(get_redis(), body["email"], client=client(), base_url=base_url(),
                                     request_id=g.request_id)
 
 

@@ -9,6 +9,7 @@ script on Redis's clock; the functions here are its arithmetic, testable without
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 
 MICROSECONDS = 1_000_000
 
@@ -51,3 +52,22 @@ def admitted_within(times_microseconds: list[int], rate: Rate) -> int:
             start += 1
         most = max(most, end - start + 1)
     return most
+
+
+IPV6_CLIENT_PREFIX = 64
+"""One IPv6 client is a /64: the least a provider hands a subscriber, whose devices pick any of its 2^64
+addresses at will (privacy addresses), so counting each address alone would not limit anyone."""
+
+
+def client_of(address: str) -> str:
+    """Who per-address limits count a caller as: its IPv4 address (an IPv4-mapped IPv6 address too),
+    or its IPv6 /64 network; anything that is not an address, as it is."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, IPV6_CLIENT_PREFIX), strict=False))
+    return str(parsed)

@@ -65,3 +65,11 @@ def test_fewer_entries_than_proxies_fall_back_to_the_peer(behind_proxies: MakeCl
     # only one entry although two proxies are configured: werkzeug trusts none of it
     answers = [sign_up(client, f"198.51.100.{n}") for n in range(SIGNUPS_PER_ADDRESS + 1)]
     assert answers == [201] * SIGNUPS_PER_ADDRESS + [429]
+
+
+def test_an_ipv6_subscriber_is_one_client_whichever_address_of_its_64_it_calls_from(
+        behind_proxies: MakeClient) -> None:
+    client = behind_proxies(0)
+    answers = [sign_up(client, None, peer=f"2001:db8:7:1:{n:x}::{n + 1:x}") for n in range(SIGNUPS_PER_ADDRESS + 1)]
+    assert answers == [201] * SIGNUPS_PER_ADDRESS + [429]
+    assert sign_up(client, None, peer="2001:db8:7:2::1") == 201  # the next /64 is another subscriber

@@ -162,6 +162,9 @@ def test_requests_are_limited_per_mailbox_and_per_client_whether_or_not_a_tenant
     assert answers == [202] * calls + [429]
     limited = ask(client, "someone-else@elsewhere.example", "10.8.0.1")
     assert limited.headers["Retry-After"] and limited.get_json()["error"]["code"] == "429"
+    answers = [ask(client, f"v6-{index}@elsewhere-{index}.example", f"2001:db8:5:5::{index + 1:x}").status_code
+               for index in range(calls + 1)]
+    assert answers == [202] * calls + [429]  # one /64 is one client
 
 
 def test_bad_requests_are_refused_and_change_nothing(client: FlaskClient, redis_db: Redis) -> None:

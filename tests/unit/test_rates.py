@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.config import parse_proxy_hops, parse_rate_limits
-from server.domain.rates import Rate, admitted_within, parse_rate, retry_after_seconds
+from server.domain.rates import Rate, admitted_within, client_of, parse_rate, retry_after_seconds
 
 
 def test_a_rate_is_calls_per_seconds() -> None:
@@ -51,3 +51,15 @@ def test_trust_proxy_is_a_number_of_hops(text: str, hops: int) -> None:
 def test_trust_proxy_refuses_what_is_not_a_count(text: str) -> None:
     with pytest.raises(ValueError):
         parse_proxy_hops(text)
+
+
+@pytest.mark.parametrize(("address", "client"), [
+    ("203.0.113.7", "203.0.113.7"),
+    ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),  # the same subscriber's privacy address
+    ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+    ("::ffff:203.0.113.7", "203.0.113.7"),
+    ("unknown", "unknown"),
+])
+def test_per_address_limits_count_an_ipv4_address_or_an_ipv6_64(address: str, client: str) -> None:
+    assert client_of(address) == client
