@@ -2,7 +2,9 @@
 the first apply and again whenever `triggers` (or `deployment`, `key_name`) change.
 
 The old key stops working at once and the other key keeps working, so rotate key1 and key2 at different
-times. Destroying a rotation changes nothing in Visage: the key it made stays valid.
+times. Destroying a rotation changes nothing in Visage: the key it made stays valid. A deployment deleted,
+or deleted and created again under the same name (told by its creation time), takes the rotation's key
+with it: the rotation drops out of the state, and the next apply rotates again.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from visage import VisageError
 from visage.models import DeploymentKeys
 
 from terraform_provider_visage import rules
-from terraform_provider_visage.base import SCHEMA_VERSION, VisageResource
+from terraform_provider_visage.base import SCHEMA_VERSION, VisageResource, time_text
 from terraform_provider_visage.diagnostics import is_not_found
 
-ATTRIBUTES = ("deployment", "key_name", "triggers", "key", "rotated_at")
+ATTRIBUTES = ("deployment", "key_name", "triggers", "key", "rotated_at", "deployment_created_at")
 
 
 class KeyRotationResource(VisageResource):
@@ -41,6 +43,9 @@ class KeyRotationResource(VisageResource):
             Attribute("key", String(), computed=True, sensitive=True,
                       description="The new key. Null after `terraform import`: Visage cannot show a key again."),
             Attribute("rotated_at", String(), computed=True, description="When this rotation regenerated the key."),
+            Attribute("deployment_created_at", String(), computed=True, description=(
+                "When the deployment was created: one created again later under the same name is another "
+                "deployment, which this rotation's key does not open.")),
         ])
 
     def validate(self, diags: Diagnostics, type_name: str, config: dict[str, Any]) -> None:
@@ -58,16 +63,21 @@ class KeyRotationResource(VisageResource):
             return None
         rotated_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
         keys = regenerated.keys or DeploymentKeys()
-        return {**planned, "key": keys.key1 if key_name == "key1" else keys.key2, "rotated_at": rotated_at}
+        return {**planned, "key": keys.key1 if key_name == "key1" else keys.key2, "rotated_at": rotated_at,
+                "deployment_created_at": time_text(regenerated.created_at)}
 
     def read(self, ctx: ReadContext, current: dict[str, Any]) -> dict[str, Any] | None:
         try:
-            self.client.get_deployment(current["deployment"])
+            view = self.client.get_deployment(current["deployment"])
         except VisageError as error:
             if is_not_found(error):
                 return None  # the deployment is gone, and the key with it
             self.report(ctx.diagnostics, error, action=f"Reading deployment {current['deployment']!r}")
-        return current
+            return current
+        created_at = time_text(view.created_at)
+        if current.get("deployment_created_at") and created_at != current["deployment_created_at"]:
+            return None  # deleted and created again under the same name: the key went with the old one
+        return {**current, "deployment_created_at": created_at}
 
     def update(self, ctx: UpdateContext, current: dict[str, Any], planned: dict[str, Any]) -> dict[str, Any] | None:
         return planned  # every argument forces a new rotation: nothing changes in place
@@ -83,9 +93,10 @@ class KeyRotationResource(VisageResource):
             ctx.diagnostics.add_error(f"Invalid import id {id!r}", "The import id is <deployment>/<key1|key2>.")
             return None
         try:
-            self.client.get_deployment(deployment)
+            view = self.client.get_deployment(deployment)
         except VisageError as error:
             self.report(ctx.diagnostics, error,
                         action=f"Importing the {key_name} rotation of deployment {deployment!r}")
             return None
-        return {"deployment": deployment, "key_name": key_name, "triggers": None, "key": None, "rotated_at": None}
+        return {"deployment": deployment, "key_name": key_name, "triggers": None, "key": None, "rotated_at": None,
+                "deployment_created_at": time_text(view.created_at)}

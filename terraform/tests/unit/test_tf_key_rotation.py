@@ -14,7 +14,8 @@ URL = f"{ENDPOINT}/mgmt/v1/deployments/face-1"
 VIEW = {"name": "face-1", "sku": "S0", "region": "westeurope", "endpoint": ENDPOINT,
         "created_at": "2025-01-01T00:00:00.000Z"}
 CONFIG = {"deployment": "face-1", "key_name": "key2", "triggers": {"month": "2025-06"}}
-STATE = {**CONFIG, "key": "new-key2", "rotated_at": "2025-06-01T00:00:00Z"}
+STATE = {**CONFIG, "key": "new-key2", "rotated_at": "2025-06-01T00:00:00Z",
+         "deployment_created_at": VIEW["created_at"]}
 
 
 @pytest.mark.parametrize(("config", "attribute"), [
@@ -34,7 +35,7 @@ def test_create_regenerates_the_key_and_keeps_it_sensitive(harness: Harness, api
     state, diags = harness.apply(TYPE, None, plan.planned)
     assert diags == [] and state is not None
     assert state["key"] == "new-key2" and state["triggers"] == {"month": "2025-06"}
-    assert state["rotated_at"].endswith("Z")
+    assert state["rotated_at"].endswith("Z") and state["deployment_created_at"] == VIEW["created_at"]
     assert json.loads(api.calls[-1].request.body or b"{}") == {"keyName": "key2"}
 
 
@@ -67,6 +68,18 @@ def test_read_forgets_the_rotation_of_a_deleted_deployment(harness: Harness, api
     assert harness.read(TYPE, STATE) == (None, [])
 
 
+def test_read_forgets_the_rotation_of_a_deployment_created_again_under_its_name(
+        harness: Harness, api: responses.RequestsMock) -> None:
+    api.get(URL, json={**VIEW, "created_at": "2025-07-01T00:00:00.000Z"})
+    assert harness.read(TYPE, STATE) == (None, [])
+
+
+def test_read_completes_a_state_written_before_the_deployment_time_was_kept(
+        harness: Harness, api: responses.RequestsMock) -> None:
+    api.get(URL, json=VIEW)
+    assert harness.read(TYPE, {**STATE, "deployment_created_at": None}) == (STATE, [])
+
+
 def test_destroy_forgets_without_calling_visage(harness: Harness, api: responses.RequestsMock) -> None:
     calls = len(api.calls)
     assert harness.apply(TYPE, STATE, None) == (None, [])
@@ -77,7 +90,7 @@ def test_import_adopts_the_key_without_regenerating_it(harness: Harness, api: re
     api.get(URL, json=VIEW)
     state, diags = harness.import_(TYPE, "face-1/key1")
     assert diags == [] and state == {"deployment": "face-1", "key_name": "key1", "triggers": None, "key": None,
-                                     "rotated_at": None}
+                                     "rotated_at": None, "deployment_created_at": VIEW["created_at"]}
     assert all(call.request.method == "GET" for call in api.calls)
 
 
