@@ -22,6 +22,8 @@ from server.store.queues import QUEUE_NAMES
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
+log = logging.getLogger(__name__)
+
 
 class VisageWorker(Worker):
     """RQ's worker, tolerant of Redis-compatible servers that answer CLIENT INFO differently (the
@@ -40,6 +42,18 @@ class VisageWorker(Worker):
             _, deployment_id, kind, collection_id, operation_id = job.args
             claim_run(self.connection, deployment_id, kind, collection_id, operation_id)
         super().execute_job(job, queue)
+
+    def run_maintenance_tasks(self) -> None:
+        """RQ's periodic upkeep of its registries, and the media files no job needs any more."""
+        super().run_maintenance_tasks()
+        from server.services.media import media_directory
+        from server.services.redactions import sweep_media
+
+        try:
+            if swept := sweep_media(self.connection, media_directory()):
+                log.info("swept %d media files and folders no job needs", swept)
+        except (OSError, RedisError):
+            log.exception("sweeping the media directory failed; the next maintenance tries again")
 
 
 def build_worker(redis: Redis, *, name: str | None = None) -> VisageWorker:

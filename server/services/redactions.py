@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -23,7 +24,7 @@ from server import defaults
 from server.domain.audit import MediaJobAction, media_job_event
 from server.domain.callers import Caller
 from server.domain.clock import now
-from server.domain.media_jobs import JobStatus, MediaJob, MediaSource, MediaTarget, SourceKind
+from server.domain.media_jobs import RETENTION_SECONDS, JobStatus, MediaJob, MediaSource, MediaTarget, SourceKind
 from server.domain.redaction import parse_method
 from server.errors import (
     BadArgument,
@@ -117,6 +118,52 @@ def new_upload(media_dir: Path, caller: Caller) -> Path:
     directory = media_dir / caller.deployment_id / UPLOADS
     directory.mkdir(parents=True, exist_ok=True)
     return directory / f"{uuid.uuid4()}.upload"
+
+
+SWEEP_GRACE_SECONDS = 3600
+"""A job's folder is left alone this long after it last changed, whatever Redis says: a folder is made
+for a job just recorded, and a clock or a read may be a moment behind."""
+
+
+def sweep_media(redis: Redis, media_dir: Path, *, at: float | None = None) -> int:
+    """Delete the media files no job can need any more (the workers' periodic maintenance): the folder
+    of a job whose record is gone (deleted, or expired after RETENTION_SECONDS with its redacted
+    file), and an upload older than any job that could still read it. How many it deleted."""
+    moment = time.time() if at is None else at
+    store, deleted = MediaJobStore(redis), 0
+    for deployment in _folders(media_dir):
+        for entry in _folders(deployment):
+            if entry.name == UPLOADS:
+                for upload in entry.glob("*.upload"):
+                    if _older_than(upload, moment - RETENTION_SECONDS):
+                        upload.unlink(missing_ok=True)
+                        deleted += 1
+            elif (_is_job_id(entry.name) and _older_than(entry, moment - SWEEP_GRACE_SECONDS)
+                  and store.get(deployment.name, entry.name) is None):
+                shutil.rmtree(entry, ignore_errors=True)
+                deleted += 1
+    return deleted
+
+
+def _folders(directory: Path) -> list[Path]:
+    try:
+        return [entry for entry in directory.iterdir() if entry.is_dir() and not entry.is_symlink()]
+    except FileNotFoundError:
+        return []
+
+
+def _older_than(path: Path, cutoff: float) -> bool:
+    try:
+        return path.stat().st_mtime < cutoff
+    except FileNotFoundError:
+        return False
+
+
+def _is_job_id(name: str) -> bool:
+    try:
+        return str(uuid.UUID(name)) == name
+    except ValueError:
+        return False
 
 
 def purge_media(media_dir: Path, deployment_id: str) -> None:
