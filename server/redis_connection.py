@@ -96,6 +96,7 @@ def connect(url: str, *, retries: int = RETRIES) -> Redis:
         "retry": Retry(EqualJitterBackoff(cap=RETRY_CAP_SECONDS, base=RETRY_BASE_SECONDS), retries),
     }
     if not is_sentinel_url(url):
+        _check_database(url)
         return Redis.from_url(url, **options)
     target = parse_sentinel_url(url)
     sentinel_auth = {key: value for key, value in (("username", target.sentinel_username),
@@ -105,6 +106,17 @@ def connect(url: str, *, retries: int = RETRIES) -> Redis:
     client: Redis = sentinel.master_for(target.service_name, db=target.db, username=target.username,
                                         password=target.password, **options)
     return client
+
+
+def _check_database(url: str) -> None:
+    """redis-py reads a database path that is not a number (`/notanumber`, `/5x`) as database 0, without a
+    word: a tool would then report on another database than the one named."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("redis", "rediss"):
+        return
+    database = parts.path.strip("/")
+    if database and not (database.isascii() and database.isdigit()):
+        raise RedisUrlError(f"the database must be a number, not {database!r}, in {redacted(url)}")
 
 
 def redacted(url: str) -> str:

@@ -72,3 +72,17 @@ def test_connect_keeps_plain_urls_to_redis_py() -> None:
 ])
 def test_printed_urls_hide_every_password(url: str, shown: str) -> None:
     assert redacted(url) == shown
+
+
+@pytest.mark.parametrize("url", ["redis://127.0.0.1:6379/notanumber", "redis://127.0.0.1:6379/5x",
+                                 "rediss://:secret@example.invalid/²"])
+def test_a_database_that_is_not_a_number_is_refused_not_read_as_database_0(url: str) -> None:
+    with pytest.raises(RedisUrlError, match="the database must be a number") as refused:
+        connect(url)
+    assert "secret" not in str(refused.value)
+
+
+@pytest.mark.parametrize(("url", "db"), [("redis://127.0.0.1:6379", 0), ("redis://127.0.0.1:6379/", 0),
+                                         ("redis://127.0.0.1:6379/5", 5), ("unix:///tmp/redis.sock?db=3", 3)])
+def test_a_numbered_or_absent_database_is_kept(url: str, db: int) -> None:
+    assert connect(url).connection_pool.connection_kwargs.get("db", 0) == db
