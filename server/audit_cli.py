@@ -8,11 +8,12 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from redis import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 from tqdm import tqdm
 
 from server.domain.clock import format_time
 from server.extensions import connect
+from server.redis_connection import redacted
 from server.store import keys
 from server.store.audit import AuditLog, ChainReport
 from server.store.audit_files import AuditKeyUnavailable, audit_key
@@ -25,7 +26,9 @@ UNCHECKED = 2
 
 
 def verify_audit(url: str, data_dir: Path) -> int:
-    redis = connect(url)
+    redis = _connect(url)
+    if redis is None:
+        return UNCHECKED
     try:
         try:
             key = audit_key(data_dir, create=False)
@@ -44,8 +47,11 @@ def verify_audit(url: str, data_dir: Path) -> int:
 
 
 def checkpoint_audit(url: str, data_dir: Path) -> int:
+    redis = _connect(url)
+    if redis is None:
+        return UNCHECKED
     try:
-        log = AuditLog(connect(url), key=audit_key(data_dir, create=False), data_dir=data_dir)
+        log = AuditLog(redis, key=audit_key(data_dir, create=False), data_dir=data_dir)
         result = log.checkpoint()
     except AuditKeyUnavailable as missing:
         print(f"Cannot checkpoint the audit trail: {missing}.", file=sys.stderr)
@@ -54,6 +60,15 @@ def checkpoint_audit(url: str, data_dir: Path) -> int:
         return _unreachable(url, error)
     print(result.message)
     return 0 if result.written or result.message == "nothing new to checkpoint" else BROKEN
+
+
+def _connect(url: str) -> Redis | None:
+    """A client for the URL, or None after saying in one line that it is not a Redis URL."""
+    try:
+        return connect(url)
+    except ValueError as error:
+        print(f"visage: {redacted(url)} is not a Redis URL Visage can use: {error}", file=sys.stderr)
+        return None
 
 
 def _describe(report: ChainReport, data_dir: Path) -> str:
@@ -82,6 +97,10 @@ def _no_key(redis: Redis, data_dir: Path, missing: AuditKeyUnavailable) -> int:
 
 
 def _unreachable(url: str, error: RedisError) -> int:
+    if isinstance(error, ResponseError):  # it answered: with an error, e.g. a key of another kind
+        print(f"The Redis at {_without_password(url)} answered with an error: {error}. Is it the Redis that holds "
+              "the audit trail?", file=sys.stderr)
+        return UNCHECKED
     print(f"Cannot reach Redis at {_without_password(url)}: {error}. Set REDIS_URL to the Redis that holds the "
           f"audit trail, or start `visage up`.", file=sys.stderr)
     return UNCHECKED

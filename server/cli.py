@@ -8,6 +8,7 @@ none runs they say so in one line and exit 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from importlib.metadata import PackageNotFoundError, version
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     data_dir = (getattr(args, "data_dir", None) or default_data_dir()).expanduser().resolve()
+    if args.command in ("up", "status", "reset", "audit") and data_dir.exists() and not data_dir.is_dir():
+        print(f"visage: the data dir {data_dir} is not a directory", file=sys.stderr)
+        return 1 if args.command in ("up", "reset") else EXIT_NO_INSTANCE
     if args.command == "up":
         from server.up import Options, Role, run
 
@@ -160,6 +164,8 @@ def audit(command: str, data_dir: Path) -> int:
 
 
 def show_status(data_dir: Path) -> int:
+    from redis import RedisError
+
     from server import status
     from server.redis_connection import redacted
 
@@ -167,7 +173,12 @@ def show_status(data_dir: Path) -> int:
     if found is None:
         return EXIT_NO_INSTANCE
     client, url = found
-    report = status.gather(client)
+    try:
+        report = status.gather(client)
+    except RedisError as error:
+        print(f"visage: the Redis at {redacted(url)} failed while being read ({error}); is it the Redis of a "
+              "Visage?", file=sys.stderr)
+        return EXIT_NO_INSTANCE
     report.summary.insert(0, f"Visage on {redacted(url)}")
     if sys.stdout.isatty() and _has_rich():
         status.render_rich(report)
@@ -227,9 +238,19 @@ def write_openapi(target: Path | None) -> int:
     text = openapi.to_yaml(openapi.build(create_app({"REDIS_URL": "redis://unused.invalid:6379/0"})))
     if target is None:
         sys.stdout.write(text)
-    else:
-        target.write_text(text)
-        print(f"wrote {target}", file=sys.stderr)
+        return 0
+    # beside the target first, then renamed: an error (no such directory, a full disk) leaves no half a document
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_text(text)
+        partial.replace(target)
+    except OSError as error:
+        print(f"visage: cannot write {target}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+    print(f"wrote {target}", file=sys.stderr)
     return 0
 
 

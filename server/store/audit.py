@@ -131,9 +131,12 @@ class AuditLog:
                 return ChainReport(False, 0, None, f"the key {name} holds a {found}, not the audit {kind}: the "
                                    "trail was replaced", checkpoint=checkpoint)
         head = decode_hash(self.redis.hgetall(keys.audit_head()))
+        if (head_count := _head_count(head)) is None:
+            return ChainReport(False, 0, head.get("last_id"), f"the head's count {head.get('count')!r} is not a "
+                               "number: the head was rewritten", checkpoint=checkpoint)
         end = _entries(self.redis.xrevrange(keys.audit_stream(), count=1))
         walk = ChainWalk(self.key, checkpoint=checkpoint)
-        head_count, hash_at_head = int(head.get("count") or 0), None
+        hash_at_head = None
         for batch in self._batches("-", end[0][0] if end else None):
             for entry_id, entry in batch:
                 if not walk.feed(entry_id, entry):
@@ -168,7 +171,8 @@ class AuditLog:
             except ValueError as forged:
                 return CheckpointResult(False, str(forged))
             head = decode_hash(self.redis.hgetall(keys.audit_head()))
-            head_count = int(head.get("count") or 0)
+            if (head_count := _head_count(head)) is None:
+                return CheckpointResult(False, f"not signed: the head's count {head.get('count')!r} is not a number")
             if not head_count or (last is not None and last.count >= head_count):
                 return CheckpointResult(False, "nothing new to checkpoint")
             walk = ChainWalk.after(self.key, last) if last else ChainWalk(self.key)
@@ -205,6 +209,12 @@ class AuditLog:
             if len(batch) < SCAN_BATCH:
                 return
             start = "(" + batch[-1][0]
+
+
+def _head_count(head: Mapping[str, str]) -> int | None:
+    """The entry count the head records (0 for no head); None when it is not a count (an edit)."""
+    raw = head.get("count") or "0"
+    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 def _broken(broken: Break | None, walk: ChainWalk, checkpoint: Checkpoint | None) -> ChainReport:
