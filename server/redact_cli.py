@@ -58,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
     except VisageError as error:
         print(f"visage redact: {source}: {error.message}", file=sys.stderr)
         return 1
+    except OSError as error:  # unreadable INPUT, OUTPUT's directory gone or full: nothing is left half-written
+        print(f"visage redact: {error.strerror or error}: {error.filename or target}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("visage redact: interrupted; nothing was written", file=sys.stderr)
         return 130
@@ -70,6 +73,8 @@ def _check_paths(source: Path, target: Path, *, overwrite: bool) -> str | None:
         return f"{source} is not a file"
     if target.exists() and target.resolve() == source.resolve():
         return "OUTPUT must not be INPUT: the original is kept"
+    if target.is_dir():
+        return f"{target} is a directory"
     if target.exists() and not overwrite:
         return f"{target} exists; pass --overwrite to replace it"
     if not target.parent.is_dir():
@@ -105,8 +110,11 @@ def _redact_image(source: Path, target: Path, options: Any) -> str:
     image = redact_image(source.read_bytes(), options)
     _check_name(target, image.extension)
     partial = target.with_name(f".{target.name}.partial")
-    partial.write_bytes(image.data)
-    partial.replace(target)
+    try:
+        partial.write_bytes(image.data)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
     return f"{len(image.faces)} face(s) hidden in a {image.width} x {image.height} image"
 
 

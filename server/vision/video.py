@@ -263,7 +263,11 @@ class VideoWriter:
 
     def close(self) -> None:
         self._writer.release()
-        os.replace(self._partial, self.destination)
+        try:
+            os.replace(self._partial, self.destination)
+        except OSError:
+            self._partial.unlink(missing_ok=True)  # the destination is a directory, gone, ...: no file left behind
+            raise
 
     def abort(self) -> None:
         self._writer.release()

@@ -98,3 +98,16 @@ def test_an_existing_output_is_kept_unless_asked(tmp_path: Path) -> None:
     assert done.returncode == 1 and "--overwrite" in done.stderr and output.read_bytes() == b"mine"
     assert redact(photo("people/obama/obama_small.jpg").file, "-o", output, "--overwrite", "--fast").returncode == 0
     assert output.read_bytes()[:3] == b"\xff\xd8\xff"
+
+
+@pytest.mark.parametrize("kind", ["image", "video"])
+def test_an_output_that_is_a_directory_is_refused_before_the_work_and_leaves_nothing(
+        tmp_path: Path, segment: Path, kind: str) -> None:
+    source, name = (photo("people/obama/obama_small.jpg").file, "portrait.jpg") if kind == "image" else (
+        segment, "clip.mp4")
+    output = tmp_path / name
+    output.mkdir()
+    done = redact(source, "-o", output, "--overwrite", "--fast")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr == f"visage redact: {output} is a directory\n"
+    assert [path.name for path in tmp_path.iterdir()] == [name] and output.is_dir()
