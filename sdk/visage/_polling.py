@@ -36,6 +36,10 @@ DEFAULT_POLLING_INTERVAL = 1.0
 """Seconds between polls when the server sends no Retry-After (Azure's SDK waits 30; Visage trains
 small groups in well under a second)."""
 
+MAX_POLLING_WAIT = 60.0
+"""Seconds a poller waits at most between two polls, whatever Retry-After says: polling early costs one GET,
+while a Retry-After of days would block `result()` (and one of 1e300 makes `time.sleep` overflow)."""
+
 OPERATION_LOCATION = "operation-Location"
 
 R = TypeVar("R")
@@ -76,8 +80,10 @@ class _Poller(Generic[R]):
             self._clock.sleep(pause)
 
     def _wait_after(self, response: requests.Response) -> float:
+        """The server's Retry-After, at most `MAX_POLLING_WAIT`; `polling_interval` when it gives none, or one
+        of 0 or in the past (as Azure's SDK does), which would otherwise poll back to back."""
         asked = parse_retry_after(response.headers)
-        return self._interval if asked is None else asked
+        return self._interval if not asked else min(asked, MAX_POLLING_WAIT)
 
     def _poll_if_due(self) -> None:
         if self._status.terminal or self._clock.monotonic() < self._next_poll:

@@ -105,3 +105,25 @@ def test_person_groups_train_too(client: FaceClient, http: responses.RequestsMoc
     accepted(http, retry_after="0", kind="persongroups")
     operation(http, "succeeded", None)
     assert client.person_groups.begin_train("staff", polling_interval=0).result().status == "succeeded"
+
+
+@pytest.mark.parametrize("retry_after", ["0", "-5", "Wed, 21 Oct 2015 07:28:00 GMT"])
+def test_a_retry_after_of_zero_or_in_the_past_does_not_make_the_poller_spin(
+        http: responses.RequestsMock, clock: FakeClock, retry_after: str) -> None:
+    accepted(http, retry_after=retry_after)
+    for _ in range(3):
+        operation(http, "running", retry_after)
+    operation(http, "succeeded", None)
+    with FaceClient(ENDPOINT, "key", clock=clock, polling_interval=0.5) as client:
+        client.large_person_groups.begin_train("staff").result()
+    assert clock.sleeps == [0.5] * 4  # the polling interval, as when the server says nothing
+
+
+@pytest.mark.parametrize("retry_after", ["86400000", "1e300"])
+def test_a_huge_retry_after_is_waited_for_at_most_a_minute(client: FaceClient, http: responses.RequestsMock,
+                                                           clock: FakeClock, retry_after: str) -> None:
+    accepted(http, retry_after=retry_after)
+    operation(http, "running", retry_after)
+    operation(http, "succeeded", None)
+    assert client.large_person_groups.begin_train("staff").result().status is OperationStatus.SUCCEEDED
+    assert clock.sleeps == [60.0, 60.0]  # not 2.7 years, nor an OverflowError from time.sleep
