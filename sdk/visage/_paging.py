@@ -6,13 +6,16 @@
         ...
 
 Visage pages like Azure: `start` is the last id seen, `top` the page size. A page shorter than
-`top` is the last one. The continuation token of `by_page` is that last id.
+`top` is the last one. The continuation token of `by_page` is that last id. A page that ends where
+an earlier one of the same walk ended (a server that ignores `start`) is a `ServiceError`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
+
+from visage.exceptions import ServiceError
 
 T = TypeVar("T")
 
@@ -36,12 +39,18 @@ class ItemPaged(Generic[T]):
     def by_page(self, continuation_token: str | None = None) -> Iterator[list[T]]:
         """The pages, each a list; start after `continuation_token` (the last id seen) if given."""
         token = continuation_token
+        seen = {token}
         while True:
             items, token = self._fetch_page(token)
+            if token is not None and token in seen:
+                # a server (or a cache in front of it) that ignores `start` would be walked forever
+                raise ServiceError(f"The server answered the same page again (it ends at {token!r} once more): "
+                                   "the list cannot be walked to its end")
             if items:
                 yield items
             if token is None:
                 return
+            seen.add(token)
 
     def __repr__(self) -> str:
         return f"<ItemPaged of {getattr(self._fetch_page, '__qualname__', 'pages')}>"

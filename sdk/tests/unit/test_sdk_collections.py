@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import responses
 from responses import matchers
-from visage import Camera, CaptureContext, DetectionModel, FaceClient, ItemPaged
+from visage import Camera, CaptureContext, DetectionModel, FaceClient, ItemPaged, ServiceError
 from visage.enums import RecognitionModel
 from visage.models import FaceRectangle, LargePersonGroup
 from visage_fakes import BASE, body_of
@@ -162,3 +162,28 @@ def test_face_lists_do_not_page_and_get_includes_faces(client: FaceClient, http:
 def test_lists_read_a_value_wrapper_too(client: FaceClient, http: responses.RequestsMock) -> None:
     http.get(f"{BASE}/facelists", json={"value": [{"faceListId": "fl", "name": "Few"}]})
     assert [face_list.name for face_list in client.face_lists.list()] == ["Few"]
+
+
+def test_a_server_that_repeats_a_page_is_a_service_error_not_an_endless_loop(
+        client: FaceClient, http: responses.RequestsMock) -> None:
+    # a server (or a proxy's cache) that ignores `start` answers the first page again and again
+    http.get(f"{BASE}/largepersongroups", json=[group(1), group(2)])
+    walked: list[str] = []
+    with pytest.raises(ServiceError, match="same page"):
+        for item in client.large_person_groups.list(page_size=2):
+            walked.append(item.large_person_group_id)
+            assert len(walked) < 100, "the pager loops forever"
+    assert walked == ["g01", "g02"] and len(http.calls) == 2
+
+
+def test_a_server_whose_pages_go_back_is_a_service_error(client: FaceClient, http: responses.RequestsMock) -> None:
+    http.get(f"{BASE}/largepersongroups", json=[group(1), group(2)],
+             match=[matchers.query_param_matcher({"top": "2"})])
+    http.get(f"{BASE}/largepersongroups", json=[group(3), group(4)],
+             match=[matchers.query_param_matcher({"start": "g02", "top": "2"})])
+    http.get(f"{BASE}/largepersongroups", json=[group(1), group(2)],
+             match=[matchers.query_param_matcher({"start": "g04", "top": "2"})])
+    pages = client.large_person_groups.list(page_size=2).by_page()
+    assert len(next(pages)) == 2 and len(next(pages)) == 2
+    with pytest.raises(ServiceError):
+        next(pages)
