@@ -7,14 +7,17 @@ import os
 import tempfile
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 
 from visage._face_requests import OCTET_STREAM, path_id, query
 from visage._images import SupportsReadBytes
 from visage._transport import HttpRequest
 from visage.capture import CaptureContext, capture_headers
 from visage.enums import RedactionMethod
+from visage.exceptions import APIConnectionError, APITimeoutError
 from visage.models import S3Object
 
 MEDIA_PATH = "/media/v1/redactions"
@@ -87,8 +90,16 @@ def write_download(response: requests.Response, destination: Destination) -> Pat
 
 
 def _copy(response: requests.Response, out: IO[bytes]) -> None:
-    for chunk in response.iter_content(DOWNLOAD_CHUNK):
-        out.write(chunk)
+    try:
+        for chunk in response.iter_content(DOWNLOAD_CHUNK):
+            out.write(chunk)
+    except requests.RequestException as error:  # the body broke off or stalled: the SDK's errors, not requests'
+        stalled = isinstance(error, requests.Timeout) or isinstance(
+            error.args[0] if error.args else None, urllib3.exceptions.ReadTimeoutError)
+        kind = APITimeoutError if stalled else APIConnectionError
+        what = "stopped sending in time" if stalled else "broke off"
+        raise kind(f"GET {urlsplit(response.url).path}: the download {what} ({type(error).__name__})",
+                   request_sent=True) from error
 
 
 def _s3_body(s3: S3Object | str | None) -> object:
