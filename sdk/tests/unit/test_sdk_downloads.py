@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import http.server
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from visage import APIConnectionError, APITimeoutError, FaceClient
-from visage_fakes import FakeClock
+from visage_fakes import FakeClock, serving
 
 JOB_ID = "7d0c2b1e-0f7a-4c38-9b1a-1f6f3c4c5d6e"
 
@@ -34,16 +33,8 @@ def endpoint(request: pytest.FixtureRequest) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(Handler) as endpoint:
+        yield endpoint
 
 
 def test_a_body_cut_short_is_an_api_connection_error_and_leaves_no_file(endpoint: str, tmp_path: Path) -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
 from visage import APITimeoutError, FaceClient, RetryPolicy
-from visage_fakes import FakeClock
+from visage_fakes import FakeClock, serving
 
 
 @dataclass
@@ -46,17 +45,8 @@ def slow_server() -> Iterator[SlowServer]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.endpoint = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serving(Handler) as state.endpoint:
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def test_a_get_slower_than_the_timeout_is_retried_then_raises(slow_server: SlowServer) -> None:
