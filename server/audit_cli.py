@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from redis import Redis
 from redis.exceptions import RedisError, ResponseError
@@ -98,18 +97,9 @@ def _no_key(redis: Redis, data_dir: Path, missing: AuditKeyUnavailable) -> int:
 
 def _unreachable(url: str, error: RedisError) -> int:
     if isinstance(error, ResponseError):  # it answered: with an error, e.g. a key of another kind
-        print(f"The Redis at {_without_password(url)} answered with an error: {error}. Is it the Redis that holds "
+        print(f"The Redis at {redacted(url)} answered with an error: {error}. Is it the Redis that holds "
               "the audit trail?", file=sys.stderr)
         return UNCHECKED
-    print(f"Cannot reach Redis at {_without_password(url)}: {error}. Set REDIS_URL to the Redis that holds the "
+    print(f"Cannot reach Redis at {redacted(url)}: {error}. Set REDIS_URL to the Redis that holds the "
           f"audit trail, or start `visage up`.", file=sys.stderr)
     return UNCHECKED
-
-
-def _without_password(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))

@@ -304,8 +304,11 @@ def test_verify_needs_the_key_the_trail_was_written_with(redis_db: Redis, tmp_pa
 
 def test_an_unreachable_redis_is_a_clear_message_not_a_traceback() -> None:
     result = visage_audit("verify", url="redis://:secret@127.0.0.1:1/0")
-    assert result.returncode == 2 and "Cannot reach Redis at redis://:***@127.0.0.1:1/0" in result.stderr
+    assert result.returncode == 2 and "Cannot reach Redis at redis://***@127.0.0.1:1/0" in result.stderr
     assert "Traceback" not in result.stderr and "secret" not in result.stderr
+    sentinels = visage_audit("verify", url="redis+sentinel://:secret@127.0.0.1:1,127.0.0.1:2/visage/0")
+    assert sentinels.returncode == 2 and "Traceback" not in sentinels.stderr and "secret" not in sentinels.stderr
+    assert "Cannot reach Redis at redis+sentinel://***@127.0.0.1:1,127.0.0.1:2/visage/0" in sentinels.stderr
 
 
 def test_an_empty_trail_without_a_key_is_one_ok_line_and_an_unreachable_redis_one_error(
