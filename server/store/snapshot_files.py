@@ -214,10 +214,10 @@ def _digest(directory: Path, sizes: dict[str, int]) -> str:
     return digest.hexdigest()
 
 
-def _trusted_meta(directory: Path, version: str, digest: str | None) -> Meta | None:
+def _trusted_meta(directory: Path, version: str, digest: str | None, *, hash_files: bool) -> Meta | None:
     """meta.json, when it and every file it lists are the version its writer recorded: its name,
-    each file's size, and the files' SHA-256 (`digest` from Redis, else meta.json's own). A file
-    truncated, altered or garbled on disk reads as None, never as a wrong or half index."""
+    each file's size, and (`hash_files`) the files' SHA-256 (`digest` from Redis, else meta.json's
+    own). A file truncated, altered or garbled on disk reads as None, never as a wrong or half index."""
     try:
         meta = Meta.from_json((directory / META).read_text())
         sizes = {str(part): int(size) for part, size in meta.sizes.items()}
@@ -227,21 +227,22 @@ def _trusted_meta(directory: Path, version: str, digest: str | None) -> Meta | N
         return None
     if not all(_has_size(directory / FILES[part], size) for part, size in sizes.items()):
         return None
-    return meta if _digest(directory, sizes) == (digest or meta.digest) else None
+    return meta if not hash_files or _digest(directory, sizes) == (digest or meta.digest) else None
 
 
 def open_version(root: Path, location: Location, version: str, *, with_index: bool,
-                 digest: str | None = None) -> Snapshot | None:
+                 digest: str | None = None, hash_files: bool = True) -> Snapshot | None:
     """Map a published version; None when it is not on this host (or was just swept away). A
     version whose files are not the ones its writer recorded (`digest`, the pointer's in Redis) is
-    removed, to be fetched again."""
+    removed, to be fetched again. `hash_files=False` skips reading them whole, for files just
+    checked against that digest as they were written."""
     directory = location.directory(root) / version
     if not (directory / META).exists():
         if directory.exists():  # never published so (meta.json goes in before the rename): not ours to keep
             shutil.rmtree(directory, ignore_errors=True)
         return None
     try:
-        meta = _trusted_meta(directory, version, digest)
+        meta = _trusted_meta(directory, version, digest, hash_files=hash_files)
     except FileNotFoundError:
         return None
     if meta is None:
@@ -296,7 +297,9 @@ def materialise(root: Path, location: Location, version: str, fetch: Callable[[D
             if meta is None:
                 return None, True
             draft.publish(location, meta)
-    return open_version(root, location, version, with_index=with_index, digest=digest), True
+    # fetched files were hashed against `digest` as they were written (as were those of a process of this
+    # host that published the version first): reading gigabytes again would only repeat that
+    return open_version(root, location, version, with_index=with_index, digest=digest, hash_files=False), True
 
 
 def sweep(root: Path, current_versions: Callable[[list[Location]], list[str | None]]) -> None:
